@@ -1,0 +1,91 @@
+// Turns a raw HTTP request into a validated chat request, in the order the design fixes:
+// size cap, JSON, schema, query. Nothing here talks to a store or a model.
+import { z } from 'zod';
+import { safeValidateUIMessages, type UIMessage } from 'ai';
+import { httpError } from '../http/errors.js';
+import type { ServiceRequest } from '../http/types.js';
+import { providerNames, priceOf, type ModelCatalog, type ModelRef } from '../providers/catalog.js';
+import { legacyMessageSchema, type LegacyMessage } from './legacy-messages.js';
+
+export type WireProtocol = 'data' | 'ui';
+
+export type ChatMessages =
+  | { kind: 'ui'; messages: UIMessage[] }
+  | { kind: 'legacy'; messages: LegacyMessage[] };
+
+export interface ChatRequest {
+  protocol: WireProtocol;
+  model: ModelRef;
+  conversation: ChatMessages;
+}
+
+const querySchema = z.object({
+  provider: z.enum(providerNames, { error: `provider must be one of ${providerNames.join(', ')}` }),
+  model: z.string({ error: 'model is required' }).min(1, 'model is required').max(200),
+  protocol: z.enum(['data', 'ui']).optional(),
+});
+
+const maxMessages = 500;
+const bodyEnvelopeSchema = z.looseObject({
+  messages: z.array(z.looseObject({ role: z.string() }), { error: 'messages must be an array' }).min(1, 'messages must not be empty').max(maxMessages),
+});
+
+const isLegacyBody = (messages: Array<Record<string, unknown>>) => messages.some((m) => typeof m.content === 'string');
+
+function fieldErrors(error: z.ZodError, prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = prefix + (issue.path.join('.') || '(root)');
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+const invalid = (message: string, fields: Record<string, string>) =>
+  httpError(400, 'invalid_request', message, { details: { fields } });
+
+export async function parseChatRequest(
+  req: ServiceRequest,
+  limits: { maxBodyBytes: number; catalog: ModelCatalog },
+): Promise<ChatRequest> {
+  const size = req.body?.byteLength ?? 0;
+  if (size > limits.maxBodyBytes) {
+    throw httpError(413, 'payload_too_large', `request body is ${size} bytes; the limit is ${limits.maxBodyBytes}`);
+  }
+  if (size === 0) throw httpError(400, 'invalid_json', 'request body is empty; send a JSON object with messages');
+
+  let json: unknown;
+  try {
+    json = JSON.parse(req.body!.toString('utf8'));
+  } catch {
+    throw httpError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+
+  const envelope = bodyEnvelopeSchema.safeParse(json);
+  if (!envelope.success) throw invalid('request body does not match the chat schema', fieldErrors(envelope.error));
+
+  const query = querySchema.safeParse(req.query);
+  if (!query.success) throw invalid('query string is invalid', fieldErrors(query.error, 'query.'));
+
+  const model: ModelRef = { provider: query.data.provider, modelId: query.data.model };
+  if (!priceOf(limits.catalog, model)) {
+    throw httpError(400, 'unknown_model', `model "${model.modelId}" is not offered by provider "${model.provider}"`);
+  }
+
+  const conversation = await parseConversation(envelope.data.messages);
+  const protocol = query.data.protocol ?? (conversation.kind === 'legacy' ? 'data' : 'ui');
+  return { protocol, model, conversation };
+}
+
+async function parseConversation(messages: Array<Record<string, unknown>>): Promise<ChatMessages> {
+  if (isLegacyBody(messages)) {
+    const parsed = z.array(legacyMessageSchema).safeParse(messages);
+    if (!parsed.success) throw invalid('messages do not match the AI SDK 4 message schema', fieldErrors(parsed.error, 'messages.'));
+    return { kind: 'legacy', messages: parsed.data };
+  }
+  const validated = await safeValidateUIMessages<UIMessage>({ messages });
+  if (!validated.success) {
+    throw invalid('messages do not match the UI message schema', { messages: validated.error.message.slice(0, 500) });
+  }
+  return { kind: 'ui', messages: validated.data };
+}

@@ -1,0 +1,117 @@
+// The chat-stream endpoint as a runtime-independent service: validate, authenticate,
+// admit, then stream the model's answer in the protocol the client speaks.
+import { randomUUID } from 'node:crypto';
+import { convertToModelMessages, generateId, streamText, type ModelMessage } from 'ai';
+import { errorResponse, httpError } from '../http/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../http/types.js';
+import type { Authenticator } from '../auth/bearer-auth.js';
+import type { LanguageModelResolver } from '../providers/language-models.js';
+import type { ModelCatalog } from '../providers/catalog.js';
+import { encodeDataStream, dataStreamHeaders } from '../protocol/data-stream-encoder.js';
+import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-message-stream-encoder.js';
+import type { ServiceLogger } from '../observability/logger.js';
+import { parseChatRequest, type ChatMessages, type WireProtocol } from './chat-request.js';
+import { legacyToModelMessages } from './legacy-messages.js';
+import { estimatePromptTokens } from './token-estimate.js';
+import { errorsAsParts } from './errors-as-parts.js';
+import { onBodyEnd, type BodyEnd } from './stream-end.js';
+import type { StreamEndReason, StreamGate } from './stream-gate.js';
+
+export const chatStreamPath = '/api/ai/chat-stream';
+
+export interface ChatStreamDependencies {
+  maxBodyBytes: number;
+  catalog: ModelCatalog;
+  authenticate: Authenticator;
+  resolveModel: LanguageModelResolver;
+  gate: StreamGate;
+  logger: ServiceLogger;
+}
+
+/** A response whose `done` resolves once its stream has been settled (or at once for plain responses). */
+export type ChatStreamResponse = ServiceResponse & { done: Promise<void> };
+
+export type ChatStreamHandler = (req: ServiceRequest, clientGone: AbortSignal) => Promise<ChatStreamResponse>;
+
+const encoders = {
+  data: { encode: encodeDataStream, headers: dataStreamHeaders },
+  ui: { encode: encodeUiMessageStream, headers: uiMessageStreamHeaders },
+} satisfies Record<WireProtocol, unknown>;
+
+const settled = Promise.resolve();
+
+export function createChatStreamHandler(deps: ChatStreamDependencies): ChatStreamHandler {
+  return async (req, clientGone) => {
+    try {
+      return await handle(deps, req, clientGone);
+    } catch (err) {
+      if (!(err instanceof Error && 'isBoom' in err)) deps.logger.error('chat-stream request failed', { error: err as Error });
+      return { ...errorResponse(err), done: settled };
+    }
+  };
+}
+
+async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientGone: AbortSignal): Promise<ChatStreamResponse> {
+  if (req.path !== chatStreamPath) throw httpError(404, 'not_found', `no route for ${req.path}`);
+  if (req.method !== 'POST') {
+    throw httpError(405, 'method_not_allowed', `${req.method} is not allowed; use POST`, { headers: { allow: 'POST' } });
+  }
+  const chat = await parseChatRequest(req, deps);
+  const caller = await deps.authenticate(req.headers.authorization);
+  const messages = await toModelMessages(chat.conversation);
+
+  const admitted = await deps.gate.admit({
+    requestId: randomUUID(),
+    userId: caller.userId,
+    model: chat.model,
+    inputTokens: estimatePromptTokens(messages),
+    features: [],
+  });
+
+  let languageModel;
+  try {
+    languageModel = deps.resolveModel(admitted.model);
+  } catch (err) {
+    await admitted.finish('internal_error'); // release the lease and reservation taken above
+    throw err;
+  }
+
+  const upstream = new AbortController();
+  const stopUpstream = () => upstream.abort();
+  clientGone.addEventListener('abort', stopUpstream, { once: true });
+
+  const result = streamText({
+    model: languageModel,
+    messages,
+    abortSignal: upstream.signal,
+    maxOutputTokens: admitted.maxOutputTokens,
+    maxRetries: 1,
+    onError: ({ error }) => deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
+  });
+
+  const parts = errorsAsParts(result.stream).pipeThrough(admitted.monitor(stopUpstream));
+  const encoder = encoders[chat.protocol];
+  const text = encoder.encode(parts, { notices: admitted.notices, generateMessageId: () => `msg-${generateId()}` });
+  const { body, done } = onBodyEnd(text.pipeThrough(new TextEncoderStream()), async (how: BodyEnd) => {
+    stopUpstream();
+    clientGone.removeEventListener('abort', stopUpstream);
+    await admitted.finish(endReason(how, clientGone));
+  });
+
+  return { statusCode: 200, headers: { ...encoder.headers, ...admitted.headers }, body, done };
+}
+
+function endReason(how: BodyEnd, clientGone: AbortSignal): StreamEndReason {
+  if (how === 'cancelled' || clientGone.aborted) return 'client_disconnect';
+  return how === 'errored' ? 'internal_error' : 'completed';
+}
+
+async function toModelMessages(conversation: ChatMessages): Promise<ModelMessage[]> {
+  try {
+    return conversation.kind === 'legacy'
+      ? legacyToModelMessages(conversation.messages)
+      : await convertToModelMessages(conversation.messages);
+  } catch (err) {
+    throw httpError(400, 'invalid_request', `messages cannot be sent to a model: ${(err as Error).message}`);
+  }
+}

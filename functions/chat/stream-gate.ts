@@ -1,0 +1,43 @@
+// The seam between the chat stream and throttling: admission before the first byte, a
+// monitor on the parts as they stream, and one settlement when the stream ends.
+import type { TextStreamPart, ToolSet } from 'ai';
+import type { ModelRef } from '../providers/catalog.js';
+import type { StreamNotice } from '../protocol/stream-notice.js';
+
+export type StreamPart = TextStreamPart<ToolSet>;
+
+export interface AdmissionRequest {
+  requestId: string;
+  userId: string;
+  model: ModelRef;
+  /** Estimated prompt tokens of this request (what the reservation is sized on). */
+  inputTokens: number;
+  /** Features the request needs, e.g. `tool_execution`. */
+  features: string[];
+}
+
+export type StreamEndReason = 'completed' | 'limit' | 'provider_error' | 'client_disconnect' | 'internal_error';
+
+export interface AdmittedStream {
+  sessionId: string;
+  /** The model to call: the requested one, or the tier's cheaper fallback. */
+  model: ModelRef;
+  /** Upper bound on output tokens to ask the provider for. */
+  maxOutputTokens?: number;
+  /** Upper bound on agent steps for tool loops. */
+  maxSteps?: number;
+  /** Response headers such as X-RateLimit-*. */
+  headers: Record<string, string>;
+  notices: StreamNotice[];
+  /**
+   * Watches the parts as they stream. When a limit would be passed it calls
+   * `stopUpstream`, emits an error part and ends the stream.
+   */
+  monitor(stopUpstream: () => void): TransformStream<StreamPart, StreamPart>;
+  /** Settles the session exactly once, whatever ended the stream. Safe to call twice. */
+  finish(reason: StreamEndReason): Promise<void>;
+}
+
+export interface StreamGate {
+  admit(request: AdmissionRequest): Promise<AdmittedStream>;
+}

@@ -1,0 +1,17 @@
+// A gate that admits everything and meters nothing: for running the handler with
+// throttling switched off (benchmarks compare against it). Never the default.
+import { randomUUID } from 'node:crypto';
+import type { StreamGate, StreamPart } from './stream-gate.js';
+
+export const unmeteredGate: StreamGate = {
+  async admit(request) {
+    return {
+      sessionId: randomUUID(),
+      model: request.model,
+      headers: {},
+      notices: [],
+      monitor: () => new TransformStream<StreamPart, StreamPart>(),
+      finish: async () => {},
+    };
+  },
+};

@@ -1,0 +1,103 @@
+// Service configuration, read once per container from the environment and validated,
+// so a misconfigured deployment fails at cold start with a clear message.
+import { z } from 'zod';
+import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './providers/catalog.js';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const environmentSchema = z.object({
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  GROQ_API_KEY: z.string().min(1).optional(),
+  LOCAL_MODEL_URL: z.url().optional(),
+  MODEL_CATALOG: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'MODEL_CATALOG is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(modelCatalogSchema)
+    .optional(),
+  TIERS_TABLE: z.string().min(1).default('tiers'),
+  CREDITS_TABLE: z.string().min(1).default('credits'),
+  SESSIONS_TABLE: z.string().min(1).default('sessions'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  THROTTLE_ENABLED: booleanFlag.default(true),
+  THROTTLE_FAIL_OPEN: booleanFlag.default(false),
+  DEFAULT_TIER: z.string().min(1).default('free'),
+  SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(0),
+  HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
+  TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
+  CORS_ORIGINS: z.string().default('*'),
+});
+
+export interface AuthConfig {
+  secret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface ServiceConfig {
+  maxBodyBytes: number;
+  auth: AuthConfig;
+  providerKeys: { openai?: string; groq?: string };
+  localModelUrl?: string;
+  catalog: ModelCatalog;
+  tables: { tiers: string; credits: string; sessions: string };
+  dynamoEndpoint?: string;
+  region: string;
+  throttle: {
+    enabled: boolean;
+    failOpen: boolean;
+    defaultTier: string;
+    signupCredits: number;
+    heartbeatMs: number;
+    tierCacheMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid service configuration: ${details}`);
+  }
+  const e = parsed.data;
+  if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
+    throw new ConfigError('invalid service configuration: set JWT_SECRET or JWT_JWKS_URL');
+  }
+  return {
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
+    localModelUrl: e.LOCAL_MODEL_URL,
+    catalog: e.MODEL_CATALOG ?? defaultModelCatalog,
+    tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    region: e.AWS_REGION,
+    throttle: {
+      enabled: e.THROTTLE_ENABLED,
+      failOpen: e.THROTTLE_FAIL_OPEN,
+      defaultTier: e.DEFAULT_TIER,
+      signupCredits: e.SIGNUP_CREDITS,
+      heartbeatMs: e.HEARTBEAT_MS,
+      tierCacheMs: e.TIER_CACHE_MS,
+    },
+  };
+}

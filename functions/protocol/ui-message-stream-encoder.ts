@@ -1,0 +1,20 @@
+// Encodes AI SDK stream parts as the UI message stream of the current `useChat`
+// (SSE `data: {json}` chunks), using the `ai` package's own converters.
+import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS, toUIMessageStream, type TextStreamPart, type ToolSet } from 'ai';
+import { streamErrorText } from './stream-error.js';
+import type { StreamNotice } from './stream-notice.js';
+
+export const uiMessageStreamHeaders: Record<string, string> = { ...UI_MESSAGE_STREAM_HEADERS };
+
+export function encodeUiMessageStream(
+  parts: ReadableStream<TextStreamPart<ToolSet>>,
+  options: { notices?: StreamNotice[]; generateMessageId: () => string },
+): ReadableStream<string> {
+  return toUIMessageStream({
+    stream: parts,
+    onError: streamErrorText,
+    generateMessageId: options.generateMessageId,
+    messageMetadata: ({ part }) =>
+      part.type === 'start' && options.notices?.length ? { notices: options.notices } : undefined,
+  }).pipeThrough(new JsonToSseTransformStream());
+}

@@ -1,0 +1,44 @@
+// `npm run dev`: the whole service locally, no AWS account and no API key.
+import { startLocalStack } from './local-stack.js';
+import { devJwtSecret, localDataDir } from './dev-token.js';
+import { join } from 'node:path';
+
+const port = Number(process.env.PORT ?? 3000);
+const stack = await startLocalStack({
+  port,
+  host: process.env.HOST ?? '127.0.0.1',
+  dynamoPort: Number(process.env.DYNAMODB_PORT ?? 0) || undefined,
+  dynamoPath: process.env.DYNAMODB_IN_MEMORY === 'true' ? undefined : join(localDataDir, 'dynamodb'),
+  modelPort: Number(process.env.LOCAL_MODEL_PORT ?? 0) || undefined,
+  tokensPerSecond: Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 40),
+  jwtSecret: devJwtSecret(),
+  environment: { SIGNUP_CREDITS: process.env.SIGNUP_CREDITS ?? '5000000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' },
+  logger: false,
+});
+const token = await stack.token('dev-user', { expiresIn: '7d' });
+const url = `${stack.streamUrl}?provider=local&model=local-small`;
+
+console.log(`
+Streaming AI service running locally
+
+  Stream URL     ${stack.streamUrl}
+  Local model    ${stack.model.url}  (OpenAI-compatible)
+  DynamoDB       ${stack.dynamoEndpoint}  (tables: ${Object.values(stack.tables).join(', ')})
+
+Dev token for "dev-user" (valid 7 days; "npm run token -- <userId>" makes more):
+  ${token}
+
+Try it:
+  curl -N -X POST '${url}' \\
+    -H 'authorization: Bearer ${token}' \\
+    -H 'content-type: application/json' \\
+    -d '{"messages":[{"role":"user","content":"20 words"}]}'
+
+Press Ctrl+C to stop.`);
+
+const shutdown = async () => {
+  await stack.close();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

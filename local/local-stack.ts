@@ -1,0 +1,94 @@
+// The whole service on one machine: embedded DynamoDB with the tables, the local model
+// server, and the Function URL emulator serving the real Lambda handler. Used by
+// `npm run dev` and by the integration tests.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { startEmbeddedDynamo, createTables, localAwsCredentials, type EmbeddedDynamo } from './embedded-dynamodb.js';
+import { startLocalModelServer, type LocalModelServer } from './model/local-model-server.js';
+import { installLocalAwsLambda } from './lambda-response-stream.js';
+import { registerFunctionUrl, functionUrlPayloadLimit, type StreamingLambdaHandler } from './function-url-emulator.js';
+import { defaultLocalCors, type FunctionUrlCors } from './function-url-cors.js';
+import { signDevToken } from './dev-token.js';
+import type { TableNames } from '../functions/throttle/table-definitions.js';
+
+export interface LocalStackOptions {
+  port?: number;
+  host?: string;
+  dynamoPort?: number;
+  /** LevelDB directory for the embedded store; in memory when absent. */
+  dynamoPath?: string;
+  /** Use this DynamoDB endpoint instead of starting the embedded one. */
+  dynamoEndpoint?: string;
+  modelPort?: number;
+  tokensPerSecond?: number;
+  jwtSecret: string;
+  tables?: TableNames;
+  cors?: FunctionUrlCors;
+  /** Extra environment for the functions (the Lambda environment variables). */
+  environment?: Record<string, string>;
+  logger?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  streamUrl: string;
+  dynamoEndpoint: string;
+  tables: TableNames;
+  model: LocalModelServer;
+  dynamo?: EmbeddedDynamo;
+  app: FastifyInstance;
+  token(userId: string, options?: { expiresIn?: string | number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const defaultTableNames: TableNames = { tiers: 'tiers', credits: 'credits', sessions: 'sessions' };
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const tables = options.tables ?? defaultTableNames;
+  const dynamo = options.dynamoEndpoint ? undefined : await startEmbeddedDynamo({ port: options.dynamoPort, path: options.dynamoPath });
+  const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+  await createTables(dynamoEndpoint, tables);
+  const model = await startLocalModelServer(options.modelPort ?? 0, { tokensPerSecond: options.tokensPerSecond });
+
+  // The Lambda environment of the functions, as the Pulumi program sets it in AWS.
+  Object.assign(process.env, {
+    JWT_SECRET: options.jwtSecret,
+    LOCAL_MODEL_URL: model.url,
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? localAwsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? localAwsCredentials.secretAccessKey,
+    TIERS_TABLE: tables.tiers,
+    CREDITS_TABLE: tables.credits,
+    SESSIONS_TABLE: tables.sessions,
+    ...options.environment,
+  });
+  installLocalAwsLambda();
+  const chatStream = await import('../functions/lambda/chat-stream-handler.js');
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: functionUrlPayloadLimit, forceCloseConnections: true });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  registerFunctionUrl(app, {
+    functionName: 'chat-stream',
+    routes: ['/api/ai/*'],
+    handler: chatStream.handler as unknown as StreamingLambdaHandler,
+    cors: options.cors ?? defaultLocalCors,
+  });
+
+  const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  return {
+    url,
+    streamUrl: `${url}/api/ai/chat-stream`,
+    dynamoEndpoint,
+    tables,
+    model,
+    dynamo,
+    app,
+    token: (userId, tokenOptions) => signDevToken(options.jwtSecret, userId, tokenOptions),
+    close: async () => {
+      await app.close();
+      await model.close();
+      await dynamo?.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// What the local model does is decided by knobs in the last user message, so tests and
+// newcomers get exact, repeatable streams:
+//   "N words"               -> streams w1 w2 ... wN
+//   "echo: text"            -> streams the text back, word by word
+//   "fail after N words"    -> N words, then the connection breaks
+//   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop)
+//   "... at R tokens per second" -> this answer streams at R tokens/s
+export type Script =
+  | { kind: 'words'; count: number }
+  | { kind: 'echo'; text: string }
+  | { kind: 'fail'; afterWords: number }
+  | { kind: 'tool'; toolName: string; args: string; times: number }
+  | { kind: 'greeting' };
+
+export const greeting =
+  'Hello from the local model. Ask for "20 words", "echo: some text", "fail after 3 words" or "call tool NAME {json}".';
+
+/** A per-request streaming speed, overriding the server's. */
+export function speedFor(lastUserText: string): number | undefined {
+  const speed = /at (\d+) tokens? per second/i.exec(lastUserText);
+  return speed ? Number(speed[1]) : undefined;
+}
+
+export function scriptFor(lastUserText: string): Script {
+  const text = lastUserText.trim();
+  const tool = /call tool ([A-Za-z0-9_-]+)\s*(\{.*\})?(?:\s+(\d+) times)?/s.exec(text);
+  if (tool) {
+    return { kind: 'tool', toolName: tool[1]!, args: tool[2] ?? '{}', times: tool[3] ? Number(tool[3]) : 1 };
+  }
+  const echo = /^echo:\s?(.*)$/s.exec(text);
+  if (echo) return { kind: 'echo', text: echo[1]! };
+  const fail = /fail after (\d+) words?/i.exec(text);
+  if (fail) return { kind: 'fail', afterWords: Number(fail[1]) };
+  const words = /(\d+) words?/i.exec(text);
+  if (words) return { kind: 'words', count: Number(words[1]) };
+  return { kind: 'greeting' };
+}
+
+/** The text pieces a script streams, one token each. */
+export function tokensOf(script: Exclude<Script, { kind: 'tool' }>): string[] {
+  switch (script.kind) {
+    case 'words':
+      return numberedWords(script.count);
+    case 'fail':
+      return numberedWords(script.afterWords);
+    case 'echo':
+      return splitKeepingSpaces(script.text);
+    case 'greeting':
+      return splitKeepingSpaces(greeting);
+  }
+}
+
+const numberedWords = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 'w1' : ` w${i + 1}`));
+
+const splitKeepingSpaces = (text: string) => text.match(/\s*\S+|\s+$/g) ?? [];

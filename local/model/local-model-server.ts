@@ -1,0 +1,166 @@
+// A deterministic OpenAI-compatible model server (chat completions, SSE streaming with
+// usage in the final chunk, tool calls). Real HTTP, so the real @ai-sdk/openai provider
+// talks to it exactly as it talks to OpenAI, Ollama or vLLM.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
+
+const messageSchema = z.looseObject({
+  role: z.string(),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()]).optional(),
+});
+const completionRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(messageSchema).min(1),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  max_completion_tokens: z.number().int().positive().optional(),
+});
+type CompletionRequest = z.infer<typeof completionRequestSchema>;
+type ChatMessage = z.infer<typeof messageSchema>;
+
+export interface ModelServerStats {
+  /** Chat completion requests received. */
+  requests: number;
+  /** Generations that ran to their end. */
+  completed: number;
+  /** Generations stopped because the client went away. */
+  aborted: number;
+  /** Generations broken on purpose ("fail after N words"). */
+  failed: number;
+  /** Generations running right now. */
+  active: number;
+  /** Content tokens sent, over all requests. */
+  tokensSent: number;
+}
+
+export interface LocalModelServerOptions {
+  /** Streaming speed; 0 streams as fast as the socket takes it. */
+  tokensPerSecond?: number;
+}
+
+export interface LocalModelServer {
+  url: string;
+  stats: ModelServerStats;
+  close(): Promise<void>;
+}
+
+const textOf = (message: ChatMessage): string =>
+  typeof message.content === 'string'
+    ? message.content
+    : (message.content ?? []).map((part) => part.text ?? '').join('');
+
+export const countPromptTokens = (messages: ChatMessage[]): number =>
+  messages.reduce((sum, m) => sum + 4 + Math.ceil(textOf(m).length / 4), 0);
+
+/** After tool results arrive, the model reports on them instead of calling again (unless asked to call K times). */
+const lastUserText = (messages: ChatMessage[]) => textOf(messages.findLast((m) => m.role === 'user') ?? { role: 'user' });
+
+function planFor(messages: ChatMessage[]): Script | { kind: 'tool-report'; text: string } {
+  const lastUser = messages.findLastIndex((m) => m.role === 'user');
+  const script = scriptFor(lastUserText(messages));
+  const toolResults = messages.slice(lastUser + 1).filter((m) => m.role === 'tool');
+  if (script.kind === 'tool' && toolResults.length >= script.times) {
+    return { kind: 'tool-report', text: `Tool ${script.toolName} returned: ${textOf(toolResults.at(-1)!)}` };
+  }
+  return script;
+}
+
+export async function startLocalModelServer(port = 0, options: LocalModelServerOptions = {}): Promise<LocalModelServer> {
+  const stats: ModelServerStats = { requests: 0, completed: 0, aborted: 0, failed: 0, active: 0, tokensSent: 0 };
+  const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
+
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: ['local-small', 'local-large'].map((id) => ({ id, object: 'model', owned_by: 'local' })),
+  }));
+
+  app.post('/v1/chat/completions', async (request, reply) => {
+    stats.requests += 1;
+    const parsed = completionRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
+    }
+    return generate(parsed.data, reply, stats, tokensPerSecond);
+  });
+
+  const address = await app.listen({ port, host: '127.0.0.1' });
+  return { url: `${address}/v1`, stats, close: () => app.close() };
+}
+
+async function generate(body: CompletionRequest, reply: FastifyReply, stats: ModelServerStats, tokensPerSecond: number) {
+  const plan = planFor(body.messages);
+  tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY;
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const promptTokens = countPromptTokens(body.messages);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+    id, object: 'chat.completion.chunk', created, model: body.model, choices, ...extra,
+  });
+
+  const toolCall = plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
+  const allTokens = plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? plan.text.match(/\s*\S+/g) ?? [] : tokensOf(plan);
+  const tokens = allTokens.slice(0, Number.isFinite(maxTokens) ? maxTokens : undefined);
+  const finishReason = toolCall ? 'tool_calls' : tokens.length < allTokens.length ? 'length' : 'stop';
+  const completionTokens = toolCall ? 1 + Math.ceil(toolCall.args.length / 4) : tokens.length;
+  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+
+  if (!body.stream) {
+    stats.completed += 1;
+    stats.tokensSent += tokens.length;
+    return {
+      id, object: 'chat.completion', created, model: body.model, usage,
+      choices: [{
+        index: 0,
+        finish_reason: finishReason,
+        message: toolCall
+          ? { role: 'assistant', content: null, tool_calls: [{ id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: toolCall.args } }] }
+          : { role: 'assistant', content: tokens.join('') },
+      }],
+    };
+  }
+
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  let clientGone = false;
+  raw.once('close', () => (clientGone = !raw.writableFinished));
+  const send = (data: unknown) => raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  const pause = () => (tokensPerSecond > 0 ? sleep(1000 / tokensPerSecond) : new Promise<void>((resolve) => setImmediate(resolve)));
+
+  stats.active += 1;
+  try {
+    send(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
+    if (toolCall) {
+      send(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } }] }, finish_reason: null }]));
+      send(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.args } }] }, finish_reason: null }]));
+    }
+    for (const token of tokens) {
+      await pause();
+      if (clientGone) {
+        stats.aborted += 1;
+        return;
+      }
+      send(chunk([{ index: 0, delta: { content: token }, finish_reason: null }]));
+      stats.tokensSent += 1;
+    }
+    if (plan.kind === 'fail') {
+      await pause();
+      stats.failed += 1;
+      raw.destroy(); // a broken upstream: no finish chunk, no [DONE]
+      return;
+    }
+    send(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]));
+    if (body.stream_options?.include_usage) send(chunk([], { usage }));
+    send('[DONE]');
+    raw.end();
+    stats.completed += 1;
+  } finally {
+    stats.active -= 1;
+  }
+}

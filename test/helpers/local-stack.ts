@@ -1,0 +1,24 @@
+// Starts the real local stack (embedded DynamoDB, local model server, Function URL
+// emulator with the real handler) once per test file.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/local-stack.js';
+
+export function useLocalStack(options: Partial<LocalStackOptions> = {}): () => LocalStack {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      jwtSecret: randomBytes(32).toString('base64url'),
+      tokensPerSecond: 0,
+      ...options,
+      environment: { LOG_LEVEL: 'ERROR', ...options.environment },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  return () => {
+    if (!stack) throw new Error('local stack not started');
+    return stack;
+  };
+}

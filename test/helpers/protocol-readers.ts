@@ -1,0 +1,60 @@
+// Reads streamed responses with the clients' own parsers: AI SDK 4's processDataStream
+// for the data stream protocol, the current `ai` package's parsers for the UI stream.
+import { processDataStream } from '@ai-sdk/ui-utils';
+import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema, type UIMessage, type UIMessageChunk } from 'ai';
+
+export interface DataStreamRead {
+  text: string;
+  textParts: string[];
+  errors: string[];
+  annotations: unknown[];
+  toolCalls: Array<{ toolCallId: string; toolName: string; args: unknown }>;
+  toolResults: Array<{ toolCallId: string; result: unknown }>;
+  finishSteps: Array<{ finishReason: string; usage?: { promptTokens: number; completionTokens: number } }>;
+  finishMessage?: { finishReason: string; usage?: { promptTokens: number; completionTokens: number } };
+}
+
+export async function readDataStream(body: ReadableStream<Uint8Array>): Promise<DataStreamRead> {
+  const read: DataStreamRead = { text: '', textParts: [], errors: [], annotations: [], toolCalls: [], toolResults: [], finishSteps: [] };
+  await processDataStream({
+    stream: body,
+    onTextPart: (text) => {
+      read.text += text;
+      read.textParts.push(text);
+    },
+    onErrorPart: (error) => void read.errors.push(error),
+    onMessageAnnotationsPart: (annotations) => void read.annotations.push(...annotations),
+    onToolCallPart: (call) => void read.toolCalls.push(call),
+    onToolResultPart: (result) => void read.toolResults.push(result),
+    onFinishStepPart: (step) => void read.finishSteps.push(step),
+    onFinishMessagePart: (message) => void (read.finishMessage = message),
+  });
+  return read;
+}
+
+export interface UiStreamRead {
+  chunks: UIMessageChunk[];
+  message?: UIMessage;
+  text: string;
+  errors: string[];
+}
+
+export async function readUiStream(body: ReadableStream<Uint8Array>): Promise<UiStreamRead> {
+  const chunks: UIMessageChunk[] = [];
+  const parsed = parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
+    new TransformStream({
+      transform(result, controller) {
+        if (!result.success) throw result.error; // every chunk must match the schema
+        chunks.push(result.value);
+        controller.enqueue(result.value);
+      },
+    }),
+  );
+  let message: UIMessage | undefined;
+  for await (const state of readUIMessageStream({ stream: parsed })) message = state;
+  const text = (message?.parts ?? []).map((p) => (p.type === 'text' ? p.text : '')).join('');
+  const errors = chunks.flatMap((c) => (c.type === 'error' ? [c.errorText] : []));
+  return { chunks, message, text, errors };
+}
+
+export const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i + 1}`).join(' ');

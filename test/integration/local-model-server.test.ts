@@ -1,0 +1,50 @@
+// The local model server through the real @ai-sdk/openai provider over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAI } from '@ai-sdk/openai';
+import { streamText, generateText, tool, jsonSchema } from 'ai';
+import { startLocalModelServer, type LocalModelServer } from '../../local/model/local-model-server.js';
+import { scriptFor } from '../../local/model/knobs.js';
+
+let server: LocalModelServer;
+beforeAll(async () => {
+  server = await startLocalModelServer(0, { tokensPerSecond: 0 });
+});
+afterAll(() => server.close());
+const model = () => createOpenAI({ baseURL: server.url, apiKey: 'x' }).chat('local-small');
+
+describe('local model server', () => {
+  it.each([
+    ['7 words', { kind: 'words', count: 7 }],
+    ['echo: a b', { kind: 'echo', text: 'a b' }],
+    ['please fail after 2 words', { kind: 'fail', afterWords: 2 }],
+    ['call tool saveNote {"text":"x"} 2 times', { kind: 'tool', toolName: 'saveNote', args: '{"text":"x"}', times: 2 }],
+    ['hello', { kind: 'greeting' }],
+  ])('reads the knob in %j', (text, script) => {
+    expect(scriptFor(text)).toEqual(script);
+  });
+
+  it('streams exactly N word tokens and reports accurate usage', async () => {
+    const result = streamText({ model: model(), prompt: '9 words' });
+    const text = await result.text;
+    expect(text).toBe('w1 w2 w3 w4 w5 w6 w7 w8 w9');
+    expect((await result.totalUsage).outputTokens).toBe(9);
+    expect((await result.totalUsage).inputTokens).toBeGreaterThan(0);
+  });
+
+  it('honours max tokens with finish reason length', async () => {
+    const result = streamText({ model: model(), prompt: '50 words', maxOutputTokens: 5 });
+    expect(await result.text).toBe('w1 w2 w3 w4 w5');
+    expect(await result.finishReason).toBe('length');
+  });
+
+  it('emits a tool call and reports on the tool result in the next step', async () => {
+    const result = await generateText({
+      model: model(),
+      prompt: 'call tool lookup {"q":"x"}',
+      tools: { lookup: tool({ inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } } }), execute: async ({ q }) => ({ found: q }) }) },
+      stopWhen: ({ steps }) => steps.length >= 3,
+    });
+    expect(result.steps[0]!.toolCalls[0]).toMatchObject({ toolName: 'lookup', input: { q: 'x' } });
+    expect(result.text).toBe('Tool lookup returned: {"found":"x"}');
+  });
+});

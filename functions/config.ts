@@ -79,9 +79,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid service configuration: ${details}`);
   }
   const e = parsed.data;
-  if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
-    throw new ConfigError('invalid service configuration: set JWT_SECRET or JWT_JWKS_URL');
-  }
   return {
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },

@@ -12,7 +12,12 @@ const stack = await startLocalStack({
   modelPort: Number(process.env.LOCAL_MODEL_PORT ?? 0) || undefined,
   tokensPerSecond: Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 40),
   jwtSecret: devJwtSecret(),
-  environment: { SIGNUP_CREDITS: process.env.SIGNUP_CREDITS ?? '5000000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' },
+  environment: {
+    SIGNUP_CREDITS: process.env.SIGNUP_CREDITS ?? '5000000',
+    DEFAULT_TIER: process.env.DEFAULT_TIER ?? 'pro',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  },
   logger: false,
 });
 const token = await stack.token('dev-user', { expiresIn: '7d' });

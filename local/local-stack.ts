@@ -9,6 +9,11 @@ import { registerFunctionUrl, functionUrlPayloadLimit, type StreamingLambdaHandl
 import { defaultLocalCors, type FunctionUrlCors } from './function-url-cors.js';
 import { signDevToken } from './dev-token.js';
 import type { TableNames } from '../functions/throttle/table-definitions.js';
+import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
+import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
+import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
+import { sweepExpiredSessions, type SweepResult } from '../functions/throttle/sweeper.js';
+import { loadConfig } from '../functions/config.js';
 
 export interface LocalStackOptions {
   port?: number;
@@ -26,6 +31,8 @@ export interface LocalStackOptions {
   /** Extra environment for the functions (the Lambda environment variables). */
   environment?: Record<string, string>;
   logger?: boolean;
+  /** How often the local sweeper runs (the schedule in AWS); 0 disables the timer. */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -36,6 +43,8 @@ export interface LocalStack {
   model: LocalModelServer;
   dynamo?: EmbeddedDynamo;
   app: FastifyInstance;
+  /** Runs the sweeper once, now. */
+  sweep(): Promise<SweepResult>;
   token(userId: string, options?: { expiresIn?: string | number }): Promise<string>;
   close(): Promise<void>;
 }
@@ -47,6 +56,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dynamo = options.dynamoEndpoint ? undefined : await startEmbeddedDynamo({ port: options.dynamoPort, path: options.dynamoPath });
   const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
   await createTables(dynamoEndpoint, tables);
+  const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials: localAwsCredentials });
+  await seedTiers(db, tables.tiers);
   const model = await startLocalModelServer(options.modelPort ?? 0, { tokensPerSecond: options.tokensPerSecond });
 
   // The Lambda environment of the functions, as the Pulumi program sets it in AWS.
@@ -75,6 +86,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cors: options.cors ?? defaultLocalCors,
   });
 
+  // The sweeper as AWS runs it on a schedule: same code, same configuration.
+  const functionConfig = loadConfig();
+  const store = new DynamoThrottleStore(db, tables);
+  const sweep = () => sweepExpiredSessions(store, functionConfig.catalog, Date.now(), functionConfig.throttle.heartbeatMs);
+  const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+  const sweeper = sweepIntervalMs > 0 ? setInterval(() => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)), sweepIntervalMs).unref() : undefined;
+
   const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return {
     url,
@@ -84,9 +102,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     model,
     dynamo,
     app,
+    sweep,
     token: (userId, tokenOptions) => signDevToken(options.jwtSecret, userId, tokenOptions),
     close: async () => {
+      clearInterval(sweeper);
       await app.close();
+      db.destroy();
       await model.close();
       await dynamo?.close();
     },

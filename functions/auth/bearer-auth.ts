@@ -2,7 +2,7 @@
 // JWKS URL with issuer and audience when the deployment uses an identity provider.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyResult } from 'jose';
 import { httpError } from '../http/errors.js';
-import type { AuthConfig } from '../config.js';
+import { ConfigError, type AuthConfig } from '../config.js';
 
 export interface Caller {
   userId: string;
@@ -19,6 +19,7 @@ const unauthorized = (message: string) =>
   });
 
 export function createAuthenticator(config: AuthConfig): Authenticator {
+  if (!config.secret && !config.jwksUrl) throw new ConfigError('chat authentication needs JWT_SECRET or JWT_JWKS_URL');
   const audience = config.audience ?? defaultChatAudience;
   const options = { audience, issuer: config.issuer, requiredClaims: ['sub', 'exp'] };
   const verify: (jwt: string) => Promise<JWTVerifyResult> = config.jwksUrl

@@ -4,19 +4,41 @@ import { loadConfig, type ServiceConfig } from '../config.js';
 import { createAuthenticator } from '../auth/bearer-auth.js';
 import { createLanguageModelResolver } from '../providers/language-models.js';
 import { createLogger } from '../observability/logger.js';
+import { createThrottleMetrics } from '../observability/throttle-metrics.js';
+import { createDocumentClient } from '../throttle/dynamo/dynamo-client.js';
+import { DynamoThrottleStore } from '../throttle/dynamo/dynamo-throttle-store.js';
+import { StreamingThrottler } from '../throttle/streaming-throttler.js';
 import { createChatStreamHandler, type ChatStreamHandler } from './chat-stream-service.js';
 import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
 
 export function buildChatStreamHandler(config: ServiceConfig = loadConfig()): ChatStreamHandler {
   const logger = createLogger('chat-stream');
-  const gate: StreamGate = unmeteredGate;
   return createChatStreamHandler({
     maxBodyBytes: config.maxBodyBytes,
     catalog: config.catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
-    gate,
+    gate: buildGate(config, logger),
     logger,
+  });
+}
+
+function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>): StreamGate {
+  if (!config.throttle.enabled) {
+    logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
+    return unmeteredGate;
+  }
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+  return new StreamingThrottler({
+    store: new DynamoThrottleStore(db, config.tables),
+    catalog: config.catalog,
+    defaultTier: config.throttle.defaultTier,
+    signupCredits: config.throttle.signupCredits,
+    heartbeatMs: config.throttle.heartbeatMs,
+    tierCacheMs: config.throttle.tierCacheMs,
+    failOpen: config.throttle.failOpen,
+    logger,
+    metrics: createThrottleMetrics(),
   });
 }

@@ -16,7 +16,7 @@ export interface AdmissionRequest {
   features: string[];
 }
 
-export type StreamEndReason = 'completed' | 'limit' | 'provider_error' | 'client_disconnect' | 'internal_error';
+export type StreamEndReason = 'completed' | 'provider_error' | 'client_disconnect' | 'internal_error';
 
 export interface AdmittedStream {
   sessionId: string;

@@ -33,6 +33,8 @@ export interface ModelServerStats {
   failed: number;
   /** Generations running right now. */
   active: number;
+  /** The most generations that ran at the same time. */
+  maxActive: number;
   /** Content tokens sent, over all requests. */
   tokensSent: number;
 }
@@ -70,7 +72,7 @@ function planFor(messages: ChatMessage[]): Script | { kind: 'tool-report'; text:
 }
 
 export async function startLocalModelServer(port = 0, options: LocalModelServerOptions = {}): Promise<LocalModelServer> {
-  const stats: ModelServerStats = { requests: 0, completed: 0, aborted: 0, failed: 0, active: 0, tokensSent: 0 };
+  const stats: ModelServerStats = { requests: 0, completed: 0, aborted: 0, failed: 0, active: 0, maxActive: 0, tokensSent: 0 };
   const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
 
@@ -134,6 +136,7 @@ async function generate(body: CompletionRequest, reply: FastifyReply, stats: Mod
   const pause = () => (tokensPerSecond > 0 ? sleep(1000 / tokensPerSecond) : new Promise<void>((resolve) => setImmediate(resolve)));
 
   stats.active += 1;
+  stats.maxActive = Math.max(stats.maxActive, stats.active);
   try {
     send(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     if (toolCall) {

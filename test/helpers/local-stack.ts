@@ -11,7 +11,7 @@ export function useLocalStack(options: Partial<LocalStackOptions> = {}): () => L
       jwtSecret: randomBytes(32).toString('base64url'),
       tokensPerSecond: 0,
       ...options,
-      environment: { LOG_LEVEL: 'ERROR', ...options.environment },
+      environment: { LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', ...options.environment },
     });
   });
   afterAll(async () => {

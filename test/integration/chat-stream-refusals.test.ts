@@ -10,7 +10,7 @@ const stack = useLocalStack({ environment: { THROTTLE_ENABLED: 'false' } });
 async function expectRefusal(response: Response, status: number, type: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = (await response.json()) as { error: { type: string; message: string } };
+  const body = (await response.json()) as { error: { type: string; message: string; fields?: Record<string, string> } };
   expect(body.error.type).toBe(type);
   expect(body.error.message).toEqual(expect.any(String));
   return body;

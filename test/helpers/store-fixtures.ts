@@ -1,0 +1,112 @@
+// Direct access to the local DynamoDB-compatible server for setting up tiers and
+// accounts and for reading back what the service wrote (accounts, ledger, sessions).
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
+import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/throttle/dynamo/keys.js';
+import { sessionIndexes, type TableNames } from '../../functions/throttle/table-definitions.js';
+import { tierSchema, type Tier } from '../../functions/throttle/tier.js';
+import type { Account } from '../../functions/throttle/account.js';
+import type { SessionRecord } from '../../functions/throttle/session-record.js';
+import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
+
+export interface LedgerEntry {
+  sk: string;
+  type: 'grant' | 'charge';
+  amount: number;
+  sessionId?: string;
+}
+
+/** Easy test prices: 1 micro-unit per input token and 2 per output token on local-small. */
+export const testCatalog = {
+  openai: {},
+  groq: {},
+  local: { 'local-small': { input: 1_000_000, output: 2_000_000 }, 'local-large': { input: 10_000_000, output: 20_000_000 } },
+};
+
+export const testTier = (name: string, overrides: Partial<Tier> = {}): Tier =>
+  tierSchema.parse({
+    name,
+    requestsPerHour: 1_000,
+    burst: 1_000,
+    maxTokensPerRequest: 1_000,
+    concurrentStreams: 100,
+    tokensPerMinute: 1_000_000,
+    maxStreamSeconds: 120,
+    allowedModels: ['local:*'],
+    ...overrides,
+  });
+
+export class StoreFixtures {
+  readonly db: DynamoDBDocumentClient;
+
+  constructor(endpoint: string, readonly tables: TableNames) {
+    this.db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
+  }
+
+  async putTier(tier: Tier): Promise<Tier> {
+    await this.db.send(new PutCommand({ TableName: this.tables.tiers, Item: tier }));
+    return tier;
+  }
+
+  /** Creates an account on `tier` with `credits`, recorded as a grant in the ledger. */
+  async createAccount(userId: string, tier: string, credits: number): Promise<void> {
+    const now = Date.now();
+    await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...ledgerKey(userId, now, 'grant', 'fixture'), type: 'grant', amount: credits, reason: 'test fixture', actor: 'test', at: now } }));
+    const account: Account = { userId, tier, balance: credits, available: credits, pending: {}, createdAt: now };
+    await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...accountKey(userId), ...account } }));
+  }
+
+  async account(userId: string): Promise<Account> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.credits, Key: accountKey(userId), ConsistentRead: true }));
+    if (!Item) throw new Error(`no account for ${userId}`);
+    return Item as Account;
+  }
+
+  async ledger(userId: string): Promise<LedgerEntry[]> {
+    const { Items } = await this.db.send(new QueryCommand({
+      TableName: this.tables.credits,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+      ExpressionAttributeValues: { ':pk': accountKey(userId).pk, ':ledger': ledgerPrefix },
+      ConsistentRead: true,
+    }));
+    return (Items ?? []) as LedgerEntry[];
+  }
+
+  async sessions(userId: string): Promise<SessionRecord[]> {
+    const { Items } = await this.db.send(new QueryCommand({
+      TableName: this.tables.sessions,
+      IndexName: sessionIndexes.byUser,
+      KeyConditionExpression: 'userId = :u',
+      ExpressionAttributeValues: { ':u': userId },
+    }));
+    return (Items ?? []) as SessionRecord[];
+  }
+
+  async requestKill(sessionId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tables.sessions, Key: { sessionId }, UpdateExpression: 'SET killRequested = :t', ExpressionAttributeValues: { ':t': true } }));
+  }
+
+  /**
+   * The money invariants: the ledger sums to the balance, nothing is pending once all
+   * streams ended, no balance below zero.
+   */
+  async expectBalanced(userId: string): Promise<{ account: Account; ledger: LedgerEntry[]; charged: number }> {
+    const [account, ledger] = [await this.account(userId), await this.ledger(userId)];
+    const sum = ledger.reduce((total, entry) => total + entry.amount, 0);
+    const pendingReserved = Object.values(account.pending).reduce((total, p) => total + p.reserved, 0);
+    if (sum !== account.balance) throw new Error(`ledger sums to ${sum} but the balance is ${account.balance}`);
+    if (account.available !== account.balance - pendingReserved) throw new Error(`available ${account.available} != balance ${account.balance} - pending ${pendingReserved}`);
+    if (account.balance < 0 || account.available < 0) throw new Error(`negative balance: ${JSON.stringify(account)}`);
+    const charged = -ledger.filter((e) => e.type === 'charge').reduce((total, e) => total + e.amount, 0);
+    return { account, ledger, charged };
+  }
+
+  async session(sessionId: string): Promise<SessionRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true }));
+    return Item as SessionRecord | undefined;
+  }
+
+  close(): void {
+    this.db.destroy();
+  }
+}

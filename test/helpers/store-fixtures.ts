@@ -97,7 +97,7 @@ export class StoreFixtures {
     if (sum !== account.balance) throw new Error(`ledger sums to ${sum} but the balance is ${account.balance}`);
     if (account.available !== account.balance - pendingReserved) throw new Error(`available ${account.available} != balance ${account.balance} - pending ${pendingReserved}`);
     if (account.balance < 0 || account.available < 0) throw new Error(`negative balance: ${JSON.stringify(account)}`);
-    const charged = -ledger.filter((e) => e.type === 'charge').reduce((total, e) => total + e.amount, 0);
+    const charged = ledger.filter((e) => e.type === 'charge').reduce((total, e) => total - e.amount, 0);
     return { account, ledger, charged };
   }
 

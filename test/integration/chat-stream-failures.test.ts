@@ -5,7 +5,8 @@ import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat, uiBody } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, words } from '../helpers/protocol-readers.js';
 
-const stack = useLocalStack({ environment: { THROTTLE_ENABLED: 'false' } });
+// Throttled as in production, on a tier and balance that no test here exhausts.
+const stack = useLocalStack({ environment: { DEFAULT_TIER: 'enterprise', SIGNUP_CREDITS: '1000000000' } });
 
 describe('chat stream: provider failure mid-stream', () => {
   it('ends a data stream with a string error part naming the reason, then closes', async () => {

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 
-const stack = useLocalStack({ environment: { THROTTLE_ENABLED: 'false' } });
+// Throttled as in production, on a tier and balance that no test here exhausts.
+const stack = useLocalStack({ environment: { DEFAULT_TIER: 'enterprise', SIGNUP_CREDITS: '1000000000' } });
 
 async function expectRefusal(response: Response, status: number, type: string) {
   expect(response.status).toBe(status);

@@ -11,25 +11,31 @@ import { StreamingThrottler } from '../throttle/streaming-throttler.js';
 import { createChatStreamHandler, type ChatStreamHandler } from './chat-stream-service.js';
 import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export function buildChatStreamHandler(config: ServiceConfig = loadConfig()): ChatStreamHandler {
+export interface BuildOverrides {
+  /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
+  db?: DynamoDBDocumentClient;
+}
+
+export function buildChatStreamHandler(config: ServiceConfig = loadConfig(), overrides: BuildOverrides = {}): ChatStreamHandler {
   const logger = createLogger('chat-stream');
   return createChatStreamHandler({
     maxBodyBytes: config.maxBodyBytes,
     catalog: config.catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
-    gate: buildGate(config, logger),
+    gate: buildGate(config, logger, overrides),
     logger,
   });
 }
 
-function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>): StreamGate {
+function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>, overrides: BuildOverrides): StreamGate {
   if (!config.throttle.enabled) {
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
     return unmeteredGate;
   }
-  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+  const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return new StreamingThrottler({
     store: new DynamoThrottleStore(db, config.tables),
     catalog: config.catalog,

@@ -89,14 +89,14 @@ export class DynamoThrottleStore implements ThrottleStore {
       );
     }
     const account: Account = { userId, tier, balance: signupCredits, available: signupCredits, pending: {}, createdAt: now };
-    await conditional(() =>
+    const created = await conditional(() =>
       this.db.send(new PutCommand({
         TableName: this.tables.credits,
         Item: { ...accountKey(userId), ...account },
         ...expressionInput({ condition: expr('attribute_not_exists(#pk)') }),
       })),
     );
-    return (await this.getAccount(userId))!;
+    return created ? account : (await this.getAccount(userId))!; // lost the race: read the winner's
   }
 
   async admit(write: AdmissionWrite): Promise<Account | undefined> {

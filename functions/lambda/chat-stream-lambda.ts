@@ -1,0 +1,32 @@
+// Wraps a chat-stream service as a streaming Lambda handler (Function URL, RESPONSE_STREAM).
+// Thin: adapts the event and response stream to the service and back.
+import { streamifyResponse, type ResponseStream } from 'lambda-stream';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { errorResponse } from '../http/errors.js';
+import type { ChatStreamHandler, ChatStreamResponse } from '../chat/chat-stream-service.js';
+import { serviceRequestFrom } from './function-url-event.js';
+import { clientGoneSignal, writeStreamedResponse } from './write-streamed-response.js';
+
+/** `build` runs once, at the first request (the cold start), and its service is reused. */
+export function chatStreamLambda(build: () => ChatStreamHandler) {
+  let service: ChatStreamHandler | undefined;
+  return streamifyResponse(async (event: LambdaFunctionURLEvent, responseStream: ResponseStream) => {
+    const clientGone = clientGoneSignal(responseStream);
+    let response: ChatStreamResponse;
+    try {
+      service ??= build();
+      response = await service(serviceRequestFrom(event), clientGone);
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'chat-stream cold start failed', error: String(err) }));
+      response = { ...errorResponse(err), done: Promise.resolve() };
+    }
+    try {
+      await writeStreamedResponse(responseStream, response);
+    } catch (err) {
+      // A client that went away ends the pipeline early; the body's end hook settles it.
+      if (!clientGone.aborted) throw err;
+    } finally {
+      await response.done;
+    }
+  });
+}

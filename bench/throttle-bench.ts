@@ -88,7 +88,7 @@ export async function firstByteOverhead(stack: BenchStack, rounds = 150): Promis
 }
 
 export async function decisionThroughput(): Promise<void> {
-  const account: Account = { userId: 'u', tier: 'bench', balance: 1e12, available: 1e12, pending: {}, createdAt: 0 };
+  const account: Account = { userId: 'u', tier: 'bench', balance: 1e12, available: 1e12, pending: {}, grants: {}, createdAt: 0 };
   const request = { sessionId: 's', model: { provider: 'local' as const, modelId: 'local-small' }, inputTokens: 50, features: [] };
   const budget = { maxTokensPerRequest: 10_000, tokenGrant: 20_000, reserved: 1e9, price: { input: 1, output: 1 }, deadline: Number.MAX_SAFE_INTEGER };
   const n = 300_000;

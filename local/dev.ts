@@ -1,6 +1,6 @@
 // `npm run dev`: the whole service locally, no AWS account and no API key.
 import { startLocalStack } from './local-stack.js';
-import { devJwtSecret, localDataDir } from './dev-token.js';
+import { devAdminToken, devJwtSecret, localDataDir } from './dev-token.js';
 import { join } from 'node:path';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -12,6 +12,7 @@ const stack = await startLocalStack({
   modelPort: Number(process.env.LOCAL_MODEL_PORT ?? 0) || undefined,
   tokensPerSecond: Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 40),
   jwtSecret: devJwtSecret(),
+  adminToken: devAdminToken(),
   environment: {
     SIGNUP_CREDITS: process.env.SIGNUP_CREDITS ?? '5000000',
     DEFAULT_TIER: process.env.DEFAULT_TIER ?? 'pro',
@@ -27,6 +28,7 @@ console.log(`
 Streaming AI service running locally
 
   Stream URL     ${stack.streamUrl}
+  Admin API      ${stack.adminUrl}  (npm run admin -- help; OpenAPI at ${stack.adminUrl}/openapi.json)
   Local model    ${stack.model.url}  (OpenAI-compatible)
   DynamoDB       ${stack.dynamoEndpoint}  (tables: ${Object.values(stack.tables).join(', ')})
 

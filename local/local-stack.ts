@@ -14,6 +14,8 @@ import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { sweepExpiredSessions, type SweepResult } from '../functions/throttle/sweeper.js';
 import { loadConfig } from '../functions/config.js';
+import { adminPlugin } from '../admin/admin-app.js';
+import { buildAdminContext } from '../admin/build-admin.js';
 
 export interface LocalStackOptions {
   port?: number;
@@ -26,6 +28,8 @@ export interface LocalStackOptions {
   modelPort?: number;
   tokensPerSecond?: number;
   jwtSecret: string;
+  /** Bearer token of the local admin API. */
+  adminToken: string;
   tables?: TableNames;
   cors?: FunctionUrlCors;
   /** Extra environment for the functions (the Lambda environment variables). */
@@ -38,6 +42,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   streamUrl: string;
+  adminUrl: string;
+  adminToken: string;
   dynamoEndpoint: string;
   tables: TableNames;
   model: LocalModelServer;
@@ -93,10 +99,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper = sweepIntervalMs > 0 ? setInterval(() => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)), sweepIntervalMs).unref() : undefined;
 
+  // The admin API, as its Lambda runs it, under /admin (token auth locally).
+  await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));
+
   const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return {
     url,
     streamUrl: `${url}/api/ai/chat-stream`,
+    adminUrl: `${url}/admin`,
+    adminToken: options.adminToken,
     dynamoEndpoint,
     tables,
     model,

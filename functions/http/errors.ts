@@ -34,6 +34,7 @@ export function errorResponse(err: unknown): ServiceResponse {
   const data = isErrorData(boom.data) ? boom.data : undefined;
   const type = data?.type ?? (statusCode >= 500 ? 'internal_error' : payload.error.toLowerCase().replaceAll(' ', '_'));
   const message = statusCode >= 500 && !data ? 'internal error' : payload.message;
-  const body: ErrorBody = { error: { ...data?.details, type, message } };
+  const { type: _t, message: _m, ...details } = data?.details ?? {};
+  const body: ErrorBody = { error: { type, message, ...details } };
   return { statusCode, headers: { ...jsonHeaders, ...data?.headers }, body: JSON.stringify(body) };
 }

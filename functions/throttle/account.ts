@@ -31,5 +31,12 @@ export interface Account {
   tpmTokens?: number;
   /** Open reservations by session id; their count is the number of held stream leases. */
   pending: Record<string, PendingReservation>;
+  /** Credit changes applied, by idempotency key: the exactly-once gate of admin grants. */
+  grants: Record<string, AppliedGrant>;
   createdAt: number;
+}
+
+export interface AppliedGrant {
+  amount: number;
+  at: number;
 }

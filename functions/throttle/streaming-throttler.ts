@@ -92,7 +92,7 @@ export class StreamingThrottler implements StreamGate {
           recovered = true;
           await releaseExpiredReservations(store, this.options.catalog, account, decision.expiredLeases, this.clock());
         } else {
-          this.options.metrics.rejected(decision.type);
+          this.reject(request.userId, decision.type);
           throw refusalError(decision);
         }
       }
@@ -103,8 +103,16 @@ export class StreamingThrottler implements StreamGate {
       this.remember(account);
       fresh = true;
     }
-    this.options.metrics.rejected('contention');
+    this.reject(request.userId, 'contention');
     throw httpError(429, 'rate_limit_exceeded', 'too many simultaneous requests for this account; retry shortly', { headers: { 'retry-after': '1' } });
+  }
+
+  /** Counts a refusal; the count is written without delaying the refusal itself. */
+  private reject(userId: string, reason: string): void {
+    this.options.metrics.rejected(reason);
+    this.options.store.recordRejection(userId, reason, this.clock()).catch((err: unknown) => {
+      this.options.logger.warn('refusal not counted', { userId, reason, error: String(err) });
+    });
   }
 
   private remember(account: Account): void {

@@ -2,6 +2,11 @@
 // program declares the same keys (a test checks that they agree).
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
+export const creditIndexes = {
+  /** Account items by tier (only accounts carry `tier`): who is on a tier. */
+  accountsByTier: 'accountsByTier',
+} as const;
+
 export const sessionIndexes = {
   /** A user's sessions, newest first. */
   byUser: 'byUser',
@@ -29,10 +34,21 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'tier', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: creditIndexes.accountsByTier,
+          KeySchema: [
+            { AttributeName: 'tier', KeyType: 'HASH' },
+            { AttributeName: 'pk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     },
     {

@@ -23,6 +23,8 @@ export interface ThrottleStore {
   heartbeat(sessionId: string, leaseUntil: number, usage: TokenUsage, now: number): Promise<HeartbeatAnswer>;
   settle(request: SettlementRequest): Promise<SettlementOutcome>;
   getSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Counts a refusal in the user's hourly usage record (for usage reports). */
+  recordRejection(userId: string, reason: string, now: number): Promise<void>;
   /** Unsettled sessions whose lease expired before `before`, oldest first. */
   expiredSessions(before: number, limit: number): Promise<SessionRecord[]>;
 }

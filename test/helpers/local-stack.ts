@@ -12,6 +12,7 @@ export function useLocalStack(options: Partial<LocalStackOptions> = {}): () => L
     const suffix = randomUUID().slice(0, 8);
     stack = await startLocalStack({
       jwtSecret: randomBytes(32).toString('base64url'),
+      adminToken: randomBytes(32).toString('base64url'),
       ...(external
         ? { dynamoEndpoint: external, tables: { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` } }
         : {}),

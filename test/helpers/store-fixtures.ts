@@ -52,7 +52,7 @@ export class StoreFixtures {
   async createAccount(userId: string, tier: string, credits: number): Promise<void> {
     const now = Date.now();
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...ledgerKey(userId, now, 'grant', 'fixture'), type: 'grant', amount: credits, reason: 'test fixture', actor: 'test', at: now } }));
-    const account: Account = { userId, tier, balance: credits, available: credits, pending: {}, createdAt: now };
+    const account: Account = { userId, tier, balance: credits, available: credits, pending: {}, grants: {}, createdAt: now };
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...accountKey(userId), ...account } }));
   }
 

@@ -21,6 +21,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(dynamo.port);
   stack = await startLocalStack({
     jwtSecret: randomBytes(32).toString('base64url'),
+    adminToken: randomBytes(32).toString('base64url'),
     tokensPerSecond: 0,
     dynamoEndpoint: proxy.endpoint, // the service reaches the store only through the proxy
     sweepIntervalMs: 0,

@@ -29,7 +29,7 @@ import {
   sessionIsPending,
   windowIs,
 } from './account-rules.js';
-import { accountKey, ledgerKey, openShard, settledSessionRetentionSeconds, signupLedgerKey } from './keys.js';
+import { accountKey, ledgerKey, openShard, rejectionAttribute, settledSessionRetentionSeconds, signupLedgerKey, usageKey } from './keys.js';
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
@@ -88,7 +88,7 @@ export class DynamoThrottleStore implements ThrottleStore {
         })),
       );
     }
-    const account: Account = { userId, tier, balance: signupCredits, available: signupCredits, pending: {}, createdAt: now };
+    const account: Account = { userId, tier, balance: signupCredits, available: signupCredits, pending: {}, grants: {}, createdAt: now };
     const created = await conditional(() =>
       this.db.send(new PutCommand({
         TableName: this.tables.credits,
@@ -140,6 +140,18 @@ export class DynamoThrottleStore implements ThrottleStore {
     );
     if (!result) return { active: false, killRequested: false };
     return { active: true, killRequested: result.Attributes?.killRequested === true };
+  }
+
+  async recordRejection(userId: string, reason: string, now: number): Promise<void> {
+    await guarded(() =>
+      this.db.send(new UpdateCommand({
+        TableName: this.tables.credits,
+        Key: usageKey(userId, now),
+        UpdateExpression: 'ADD #counter :one SET #at = if_not_exists(#at, :now)',
+        ExpressionAttributeNames: { '#counter': rejectionAttribute(reason), '#at': 'hourStart' },
+        ExpressionAttributeValues: { ':one': 1, ':now': now - (now % 3_600_000) },
+      })),
+    );
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | undefined> {

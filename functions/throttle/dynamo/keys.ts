@@ -16,3 +16,9 @@ export const openShard = 'open';
 
 /** Settled sessions are kept this long, then DynamoDB TTL removes them. */
 export const settledSessionRetentionSeconds = 90 * 24 * 3600;
+
+/** Hourly usage counters (refusals by reason) of a user. */
+export const usagePrefix = 'USAGE#';
+export const usageHour = (at: number) => new Date(at).toISOString().slice(0, 13); // 2026-11-24T12
+export const usageKey = (userId: string, at: number) => ({ pk: `USER#${userId}`, sk: `${usagePrefix}${usageHour(at)}` });
+export const rejectionAttribute = (reason: string) => `rejected_${reason}`;

@@ -1,0 +1,45 @@
+// What an operator sees of an account: money, open reservations, and the state of each
+// limit right now, computed from the stored state with the same pure functions the
+// throttler decides with.
+import type { Account } from '../functions/throttle/account.js';
+import type { Tier } from '../functions/throttle/tier.js';
+import type { SessionRecord } from '../functions/throttle/session-record.js';
+import { remainingAt } from '../functions/throttle/token-bucket.js';
+import { windowStart } from '../functions/throttle/token-window.js';
+import { summarizeSessions, type UsageTotals } from './usage-report.js';
+
+export interface AccountView {
+  userId: string;
+  tier: string;
+  balance: number;
+  available: number;
+  reserved: number;
+  openReservations: Array<{ sessionId: string; reserved: number; model: string; startedAt: number; expiresAt: number }>;
+  bucket: { limit: number; remaining: number; fullInSeconds: number } | null;
+  leases: { held: number; max: number | null };
+  tokensThisMinute: number;
+  usage: { lastHour: UsageTotals; lastDay: UsageTotals };
+}
+
+export function accountView(account: Account, tier: Tier | undefined, recentSessions: SessionRecord[], now: number): AccountView {
+  const pending = Object.entries(account.pending);
+  const fullAt = account.tat ?? 0;
+  return {
+    userId: account.userId,
+    tier: account.tier,
+    balance: account.balance,
+    available: account.available,
+    reserved: pending.reduce((sum, [, p]) => sum + p.reserved, 0),
+    openReservations: pending.map(([sessionId, p]) => ({ sessionId, reserved: p.reserved, model: p.model, startedAt: p.startedAt, expiresAt: p.expiresAt })),
+    bucket: tier
+      ? { limit: tier.burst, remaining: remainingAt(account.tat, tier, now), fullInSeconds: Math.max(0, Math.ceil((fullAt - now) / 1000)) }
+      : null,
+    leases: { held: pending.length, max: tier?.concurrentStreams ?? null },
+    tokensThisMinute: account.tpmWindow === windowStart(now) ? (account.tpmTokens ?? 0) : 0,
+    usage: {
+      lastHour: summarizeSessions(recentSessions.filter((s) => s.startedAt >= now - 3_600_000)),
+      lastDay: summarizeSessions(recentSessions.filter((s) => s.startedAt >= now - 86_400_000)),
+    },
+  };
+}
+

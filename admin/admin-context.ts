@@ -1,0 +1,22 @@
+// What every admin route gets: the store, the catalog, a clock, and the caller.
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ModelCatalog } from '../functions/providers/catalog.js';
+import type { AdminStore } from './admin-store.js';
+import type { AdminAuthConfig } from './admin-auth.js';
+
+export interface AdminContext {
+  store: AdminStore;
+  catalog: ModelCatalog;
+  auth: AdminAuthConfig;
+  clock: () => number;
+}
+
+export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, as recorded on every change. */
+    actor: string;
+  }
+}

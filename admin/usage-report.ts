@@ -1,0 +1,71 @@
+// Usage over a time range, per user and per model, from session records and the hourly
+// refusal counters. Pure: the store supplies the records.
+import type { SessionRecord } from '../functions/throttle/session-record.js';
+import type { UsageCounters } from './admin-store.js';
+
+export interface UsageTotals {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
+export interface UsageReport {
+  from: number;
+  to: number;
+  totals: UsageTotals & { rejections: Record<string, number> };
+  users: Array<UsageTotals & { userId: string; rejections: Record<string, number>; models: Array<UsageTotals & { model: string }> }>;
+  models: Array<UsageTotals & { model: string }>;
+}
+
+const empty = (): UsageTotals => ({ requests: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
+
+function add(totals: UsageTotals, session: SessionRecord): void {
+  totals.requests += 1;
+  totals.inputTokens += session.tokensIn ?? 0;
+  totals.outputTokens += session.tokensOut ?? 0;
+  totals.cost += session.charged ?? 0;
+}
+
+export function summarizeSessions(sessions: SessionRecord[]): UsageTotals {
+  const totals = empty();
+  for (const session of sessions) add(totals, session);
+  return totals;
+}
+
+function addRejections(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [reason, count] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + count;
+}
+
+export function usageReport(sessions: SessionRecord[], counters: Array<UsageCounters & { userId: string }>, from: number, to: number): UsageReport {
+  const users = new Map<string, UsageTotals & { rejections: Record<string, number>; models: Map<string, UsageTotals> }>();
+  const models = new Map<string, UsageTotals>();
+  const totals = { ...empty(), rejections: {} as Record<string, number> };
+  const userEntry = (userId: string) => {
+    let entry = users.get(userId);
+    if (!entry) users.set(userId, (entry = { ...empty(), rejections: {}, models: new Map() }));
+    return entry;
+  };
+  for (const session of sessions) {
+    if (session.startedAt < from || session.startedAt > to) continue;
+    const user = userEntry(session.userId);
+    add(user, session);
+    add(totals, session);
+    for (const map of [user.models, models]) {
+      if (!map.has(session.model)) map.set(session.model, empty());
+      add(map.get(session.model)!, session);
+    }
+  }
+  for (const counter of counters) {
+    addRejections(userEntry(counter.userId).rejections, counter.rejections);
+    addRejections(totals.rejections, counter.rejections);
+  }
+  const byModel = (map: Map<string, UsageTotals>) => [...map].map(([model, t]) => ({ model, ...t })).sort((a, b) => b.cost - a.cost);
+  return {
+    from,
+    to,
+    totals,
+    users: [...users].map(([userId, u]) => ({ userId, requests: u.requests, inputTokens: u.inputTokens, outputTokens: u.outputTokens, cost: u.cost, rejections: u.rejections, models: byModel(u.models) })).sort((a, b) => b.cost - a.cost),
+    models: byModel(models),
+  };
+}

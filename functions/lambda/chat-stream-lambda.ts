@@ -8,14 +8,18 @@ import { serviceRequestFrom } from './function-url-event.js';
 import { clientGoneSignal, writeStreamedResponse } from './write-streamed-response.js';
 
 /** `build` runs once, at the first request (the cold start), and its service is reused. */
-export function chatStreamLambda(build: () => ChatStreamHandler) {
-  let service: ChatStreamHandler | undefined;
+export function chatStreamLambda(build: () => ChatStreamHandler | Promise<ChatStreamHandler>) {
+  let service: Promise<ChatStreamHandler> | undefined;
   return streamifyResponse(async (event: LambdaFunctionURLEvent, responseStream: ResponseStream) => {
     const clientGone = clientGoneSignal(responseStream);
     let response: ChatStreamResponse;
     try {
-      service ??= build();
-      response = await service(serviceRequestFrom(event), clientGone);
+      service ??= Promise.resolve().then(build);
+      const ready = await service.catch((err: unknown) => {
+        service = undefined; // a failed cold start is retried by the next request
+        throw err;
+      });
+      response = await ready(serviceRequestFrom(event), clientGone);
     } catch (err) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'chat-stream cold start failed', error: String(err) }));
       response = { ...errorResponse(err), done: Promise.resolve() };

@@ -1,12 +1,15 @@
 // CloudWatch metrics in embedded metric format (AWS Lambda Powertools): what the
 // throttler admitted, refused and terminated, and the tokens, cost and time to first
-// byte of each session. Each event is emitted on its own, so parallel streams in one
-// process never share a metric buffer.
+// byte of each session. Every metric is emitted once with only the `service` dimension
+// (what alarms watch) and, where a breakdown helps, once more by reason, tier or model.
+// Each event is emitted on its own, so parallel streams never share a metric buffer.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const metricsNamespace = 'StreamingAI';
+export const metricsService = 'chat-stream';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+type Values = Array<[string, Unit, number]>;
 
 export interface ThrottleMetrics {
   admitted(tier: string, model: string): void;
@@ -15,24 +18,29 @@ export interface ThrottleMetrics {
   settled(session: { model: string; inputTokens: number; outputTokens: number; costMicros: number; firstByteMs?: number }): void;
 }
 
-export function createThrottleMetrics(serviceName = 'chat-stream'): ThrottleMetrics {
+export function createThrottleMetrics(serviceName = metricsService): ThrottleMetrics {
   const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
-  const emit = (dimensions: Record<string, string>, values: Array<[string, Unit, number]>) => {
-    const single = metrics.singleMetric();
-    for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
-    for (const [name, unit, value] of values) single.addMetric(name, unit, value);
+  const emit = (values: Values, breakdown?: Record<string, string>) => {
+    for (const dimensions of breakdown ? [{}, breakdown] : [{}]) {
+      const single = metrics.singleMetric();
+      for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
+      for (const [name, unit, value] of values) single.addMetric(name, unit, value);
+    }
   };
   return {
-    admitted: (tier, model) => emit({ tier, model }, [['Admitted', MetricUnit.Count, 1]]),
-    rejected: (reason) => emit({ reason }, [['Rejected', MetricUnit.Count, 1]]),
-    terminated: (reason) => emit({ reason }, [['Terminated', MetricUnit.Count, 1]]),
+    admitted: (tier, model) => emit([['Admitted', MetricUnit.Count, 1]], { tier, model }),
+    rejected: (reason) => emit([['Rejected', MetricUnit.Count, 1]], { reason }),
+    terminated: (reason) => emit([['Terminated', MetricUnit.Count, 1]], { reason }),
     settled: (s) =>
-      emit({ model: s.model }, [
-        ['InputTokens', MetricUnit.Count, s.inputTokens],
-        ['OutputTokens', MetricUnit.Count, s.outputTokens],
-        // The cost-per-hour alarm sums this metric over an hour.
-        ['CostMicros', MetricUnit.Count, s.costMicros],
-        ...(s.firstByteMs === undefined ? [] : [['TimeToFirstByte', MetricUnit.Milliseconds, s.firstByteMs] as [string, Unit, number]]),
-      ]),
+      emit(
+        [
+          ['InputTokens', MetricUnit.Count, s.inputTokens],
+          ['OutputTokens', MetricUnit.Count, s.outputTokens],
+          // The cost-per-hour alarm sums this metric (micro-units) over an hour.
+          ['CostMicros', MetricUnit.Count, s.costMicros],
+          ...(s.firstByteMs === undefined ? [] : ([['TimeToFirstByte', MetricUnit.Milliseconds, s.firstByteMs]] as Values)),
+        ],
+        { model: s.model },
+      ),
   };
 }

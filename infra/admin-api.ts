@@ -1,0 +1,36 @@
+// The admin API function behind a Function URL with AWS_IAM auth (never public), and a
+// managed policy an operator's role needs to call it.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from './config.js';
+import type { Tables } from './tables.js';
+import { lambdaFunction } from './lambda-function.js';
+import { tagsFor } from './tags.js';
+
+export function createAdminApi(settings: StackConfig, tables: Tables, secret: aws.secretsmanager.Secret, environment: pulumi.Output<Record<string, string>>, codeDirectory: string) {
+  const fn = lambdaFunction({
+    name: 'admin-api',
+    codeDirectory,
+    settings,
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    environment: environment.apply((variables) => ({ ...variables, ADMIN_TRUST_IAM: 'true' })),
+    secret,
+    tables: [
+      { table: tables.tiers, actions: ['GetItem', 'PutItem', 'DeleteItem', 'Scan'] },
+      { table: tables.credits, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'Scan'], indexes: true },
+      { table: tables.sessions, actions: ['GetItem', 'UpdateItem', 'Query', 'Scan'], indexes: true },
+    ],
+  });
+  const url = new aws.lambda.FunctionUrl('admin-api-url', { functionName: fn.name, authorizationType: 'AWS_IAM', invokeMode: 'BUFFERED' });
+  // Function URLs created since late 2025 need both actions on the caller.
+  const invokePolicy = new aws.iam.Policy('admin-api-invoke', {
+    description: 'Attach to operators who may call the admin API (SigV4, service lambda)',
+    policy: fn.arn.apply((arn) => JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arn] }],
+    })),
+    tags: tagsFor(settings, 'admin-api'),
+  });
+  return { fn, url, invokePolicy };
+}

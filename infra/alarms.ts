@@ -1,0 +1,65 @@
+// Alarms on what costs money or hurts users: cost per hour (from the throttler's
+// CostMicros metric), function errors and Function URL 5xx, and a spike of refusals.
+import * as aws from '@pulumi/aws';
+import type { StackConfig } from './config.js';
+import { tagsFor } from './tags.js';
+
+const throttlerMetric = { namespace: 'StreamingAI', dimensions: { service: 'chat-stream' } };
+
+export function createAlarms(settings: StackConfig, functions: { stream: aws.lambda.Function; admin: aws.lambda.Function; sweeper: aws.lambda.Function }) {
+  const topic = new aws.sns.Topic('alarms', { tags: tagsFor(settings, 'alarms') });
+  if (settings.alarms.email) new aws.sns.TopicSubscription('alarms-email', { topic: topic.arn, protocol: 'email', endpoint: settings.alarms.email });
+  const actions = { alarmActions: [topic.arn], okActions: [topic.arn], treatMissingData: 'notBreaching', tags: tagsFor(settings, 'alarms') };
+  const { costPerHourMicros, errorsPer5Minutes, rejectionsPer5Minutes } = settings.alarms;
+
+  const alarms = [
+    new aws.cloudwatch.MetricAlarm('cost-per-hour', {
+      ...actions,
+      alarmDescription: `Model cost over ${costPerHourMicros} micro-units in an hour`,
+      ...throttlerMetric,
+      metricName: 'CostMicros',
+      statistic: 'Sum',
+      period: 3600,
+      evaluationPeriods: 1,
+      threshold: costPerHourMicros,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    new aws.cloudwatch.MetricAlarm('rejections-spike', {
+      ...actions,
+      alarmDescription: `More than ${rejectionsPer5Minutes} throttle refusals in 5 minutes`,
+      ...throttlerMetric,
+      metricName: 'Rejected',
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: rejectionsPer5Minutes,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    new aws.cloudwatch.MetricAlarm('chat-stream-5xx', {
+      ...actions,
+      alarmDescription: 'Function URL 5xx responses of the chat stream',
+      namespace: 'AWS/Lambda',
+      metricName: 'Url5xxCount',
+      dimensions: { FunctionName: functions.stream.name },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: errorsPer5Minutes,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    ...Object.entries(functions).map(([name, fn]) =>
+      new aws.cloudwatch.MetricAlarm(`${name}-errors`, {
+        ...actions,
+        alarmDescription: `Errors of the ${name} function`,
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensions: { FunctionName: fn.name },
+        statistic: 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: errorsPer5Minutes,
+        comparisonOperator: 'GreaterThanThreshold',
+      })),
+  ];
+  return { topic, alarms };
+}

@@ -1,0 +1,31 @@
+// The sweeper on a schedule: settles sessions whose Lambda died before settling them.
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from './config.js';
+import type { Tables } from './tables.js';
+import { lambdaFunction } from './lambda-function.js';
+import { tagsFor } from './tags.js';
+
+export function createSweeper(settings: StackConfig, tables: Tables, environment: pulumi.Output<Record<string, string>>, codeDirectory: string) {
+  const fn = lambdaFunction({
+    name: 'sweeper',
+    codeDirectory,
+    settings,
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    reservedConcurrency: 1, // one sweep at a time
+    environment,
+    tables: [
+      { table: tables.credits, actions: ['GetItem', 'UpdateItem', 'BatchWriteItem'] },
+      { table: tables.sessions, actions: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'], indexes: true },
+    ],
+  });
+  const schedule = new aws.cloudwatch.EventRule('sweeper-schedule', {
+    scheduleExpression: settings.sweepSchedule,
+    description: 'Settle streaming sessions whose lease expired unsettled',
+    tags: tagsFor(settings, 'sweeper'),
+  });
+  new aws.lambda.Permission('sweeper-invoke', { action: 'lambda:InvokeFunction', function: fn.name, principal: 'events.amazonaws.com', sourceArn: schedule.arn });
+  new aws.cloudwatch.EventTarget('sweeper-target', { rule: schedule.name, arn: fn.arn });
+  return { fn, schedule };
+}

@@ -1,0 +1,100 @@
+// The real Pulumi program for the dev stack, run under the engine's mocks with
+// Pulumi.dev.yaml: what it deploys, and that the policy pack passes it.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
+import { expectLeastPrivilege, expectNoPolicyViolations, expectNoSecretInPlainSight, expectTablesMatchTheStore } from '../helpers/stack-assertions.js';
+
+const secrets = { jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789', openaiApiKey: 'sk-test-openai-dev' };
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram('dev', secrets);
+}, 120_000);
+
+describe('dev stack', () => {
+  it('serves the chat stream from a public Function URL in RESPONSE_STREAM mode with open CORS', () => {
+    const url = run.named('chat-stream-url').inputs;
+    expect(url).toMatchObject({ authorizationType: 'NONE', invokeMode: 'RESPONSE_STREAM', cors: { allowOrigins: ['*'], allowMethods: ['POST'] } });
+    expect(url.cors.exposeHeaders).toEqual(expect.arrayContaining(['x-ratelimit-remaining', 'retry-after']));
+  });
+
+  it('puts the admin API behind AWS_IAM auth only', () => {
+    expect(run.named('admin-api-url').inputs).toMatchObject({ authorizationType: 'AWS_IAM' });
+    const invoke = JSON.parse(run.named('admin-api-invoke').inputs.policy);
+    expect(invoke.Statement[0].Action).toEqual(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']);
+  });
+
+  it('runs every function on nodejs24.x arm64 with its own log group and JSON logs', () => {
+    const functions = run.ofType('aws:lambda/function:Function');
+    expect(functions.map((f) => f.name).sort()).toEqual(['admin-api', 'chat-stream', 'sweeper']);
+    for (const fn of functions) {
+      expect(fn.inputs).toMatchObject({ runtime: 'nodejs24.x', architectures: ['arm64'], handler: 'index.handler', tracingConfig: { mode: 'Active' }, loggingConfig: { logFormat: 'JSON' } });
+      const group = run.ofType('aws:cloudwatch/logGroup:LogGroup').find((g) => g.inputs.name === fn.inputs.loggingConfig.logGroup);
+      expect(group?.inputs.retentionInDays).toBe(14);
+    }
+    expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 320, memorySize: 1024, reservedConcurrentExecutions: 10 });
+  });
+
+  it('creates on-demand, encrypted, recoverable tables with TTL on sessions, deletable in dev', () => {
+    const tables = run.ofType('aws:dynamodb/table:Table');
+    expect(tables).toHaveLength(3);
+    for (const table of tables) {
+      expect(table.inputs).toMatchObject({ billingMode: 'PAY_PER_REQUEST', pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true }, deletionProtectionEnabled: false });
+    }
+    expect(run.named('ai-sessions').inputs.ttl).toEqual({ attributeName: 'expiresAt', enabled: true });
+    expectTablesMatchTheStore(run);
+  });
+
+  it('seeds the configured tiers once', () => {
+    const items = run.ofType('aws:dynamodb/tableItem:TableItem').map((i) => JSON.parse(i.inputs.item));
+    expect(items.map((i) => i.name.S).sort()).toEqual(['enterprise', 'free', 'pro']);
+    expect(items.find((i) => i.name.S === 'free')).toMatchObject({ requestsPerHour: { N: '10' }, maxTokensPerRequest: { N: '1000' }, concurrentStreams: { N: '1' } });
+  });
+
+  it('grants each function only its own tables and actions', () => {
+    expectLeastPrivilege(run);
+    const stream = JSON.parse(run.named('chat-stream-policy').inputs.policy);
+    const dynamo = stream.Statement.filter((s: { Action: string[] }) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s: { Action: string[] }) => s.Action)).not.toContain('dynamodb:Scan');
+  });
+
+  it('keeps secrets in Secrets Manager, read by ARN, never in the environment', () => {
+    expectNoSecretInPlainSight(run, Object.values(secrets));
+    const version = run.ofType('aws:secretsmanager/secretVersion:SecretVersion')[0]!;
+    expect(JSON.parse(version.inputs.secretString)).toEqual({ JWT_SECRET: secrets.jwtSecret, OPENAI_API_KEY: secrets.openaiApiKey });
+    expect(run.named('chat-stream').inputs.environment.variables.SECRETS_ARN).toMatch(/^arn:aws:secretsmanager:/);
+  });
+
+  it('runs the sweeper on a schedule', () => {
+    expect(run.named('sweeper-schedule').inputs.scheduleExpression).toBe('rate(1 minute)');
+    expect(run.named('sweeper-invoke').inputs).toMatchObject({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction' });
+  });
+
+  it('has no alarms in dev', () => {
+    expect(run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm')).toEqual([]);
+    expect(run.outputs.alarmTopicArn).toBe('alarms disabled on this stack');
+  });
+
+  it('exports the URLs and table names a person needs', () => {
+    expect(run.outputs).toMatchObject({
+      streamUrl: expect.stringMatching(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws\/$/),
+      adminUrl: expect.stringMatching(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws\/$/),
+      adminInvokePolicyArn: expect.stringMatching(/^arn:aws:/),
+      tableNames: { tiers: expect.any(String), credits: expect.any(String), sessions: expect.any(String) },
+    });
+  });
+
+  it('passes every policy of the pack', async () => {
+    await expectNoPolicyViolations(run);
+  });
+
+  it('built Lambda bundles that load in Node and export their handlers', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    for (const name of ['chat-stream', 'sweeper', 'admin']) {
+      const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'node'), ['-e', `import('./dist/lambda/${name}/index.mjs').then((m) => console.log(typeof m.handler))`], { cwd: root, env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });
+      expect(stdout.trim()).toBe('function');
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// Stack configuration is validated at program start with messages that name the key.
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stackConfigSchema } from '../../infra/config.js';
+
+const root = join(import.meta.dirname, '..', '..');
+function settingsOf(stack: string): Record<string, unknown> {
+  const { config } = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('streaming-ai-throttle:')).map(([k, v]) => [k.split(':')[1]!, v]));
+}
+const issues = (value: unknown) => {
+  const result = stackConfigSchema.safeParse(value);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('stack configuration', () => {
+  it.each(['dev', 'prod'])('accepts Pulumi.%s.yaml', (stack) => {
+    expect(issues(settingsOf(stack))).toEqual([]);
+  });
+
+  it('gives dev and prod different, real values', () => {
+    const [dev, prod] = [stackConfigSchema.parse(settingsOf('dev')), stackConfigSchema.parse(settingsOf('prod'))];
+    expect(dev.corsOrigins).toEqual(['*']);
+    expect(prod.corsOrigins).not.toContain('*');
+    expect([dev.deletionProtection, prod.deletionProtection]).toEqual([false, true]);
+    expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
+    expect([dev.alarms.enabled, prod.alarms.enabled]).toEqual([false, true]);
+  });
+
+  it.each([
+    ['CORS "*" in prod', { ...settingsOf('prod'), corsOrigins: ['*'] }, 'corsOrigins: prod must list its origins'],
+    ['a log retention CloudWatch does not offer', { ...settingsOf('dev'), logRetentionDays: 10 }, 'logRetentionDays: one of'],
+    ['a timeout shorter than a tier\'s streams', { ...settingsOf('dev'), streamTimeoutSeconds: 30 }, 'streamTimeoutSeconds: must exceed'],
+    ['a default tier that is not defined', { ...settingsOf('dev'), throttle: { defaultTier: 'gold' } }, 'throttle.defaultTier: must name one of the tiers'],
+    ['no hosted model', { ...settingsOf('dev'), models: { local: { x: { input: 1, output: 1 } } } }, 'models: offer at least one'],
+    ['a missing environment', { ...settingsOf('dev'), environment: undefined }, 'environment:'],
+  ])('rejects %s with a message naming the key', (_name, value, expected) => {
+    expect(issues(value).join('\n')).toContain(expected);
+  });
+});

@@ -89,7 +89,7 @@ export async function firstByteOverhead(stack: BenchStack, rounds = 150): Promis
 
 export async function decisionThroughput(): Promise<void> {
   const account: Account = { userId: 'u', tier: 'bench', balance: 1e12, available: 1e12, pending: {}, grants: {}, createdAt: 0 };
-  const request = { sessionId: 's', model: { provider: 'local' as const, modelId: 'local-small' }, inputTokens: 50, features: [] };
+  const request = { sessionId: 's', model: { provider: 'local' as const, modelId: 'local-small' }, inputTokens: 50, features: [], toolsRequested: false };
   const budget = { maxTokensPerRequest: 10_000, tokenGrant: 20_000, reserved: 1e9, price: { input: 1, output: 1 }, deadline: Number.MAX_SAFE_INTEGER };
   const n = 300_000;
   let started = performance.now();
@@ -117,7 +117,7 @@ export async function admissionThroughput(stack: BenchStack, total = 2_000, conc
     metrics,
   });
   const users = Array.from({ length: 64 }, (_, i) => `adm-${i}-${randomUUID()}`);
-  const admit = (i: number) => throttler.admit({ requestId: String(i), userId: users[i % users.length]!, model: { provider: 'local', modelId: 'local-small' }, inputTokens: 50, features: [] });
+  const admit = (i: number) => throttler.admit({ requestId: String(i), userId: users[i % users.length]!, model: { provider: 'local', modelId: 'local-small' }, inputTokens: 50, features: [], toolsRequested: false });
   for (let i = 0; i < users.length; i++) await admit(i); // create the accounts first
   const ours = await throughput(total, concurrency, admit);
 

@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   CORS_ORIGINS: z.string().default('*'),
+  TOOLS_ENABLED: booleanFlag.default(true),
+  TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
 });
 
 export interface AuthConfig {
@@ -53,6 +55,7 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   auth: AuthConfig;
   providerKeys: { openai?: string; groq?: string };
+  tools: { enabled: boolean; approvalSecret?: string };
   localModelUrl?: string;
   catalog: ModelCatalog;
   tables: { tiers: string; credits: string; sessions: string };
@@ -83,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
+    tools: { enabled: e.TOOLS_ENABLED, approvalSecret: e.TOOL_APPROVAL_SECRET },
     localModelUrl: e.LOCAL_MODEL_URL,
     catalog: e.MODEL_CATALOG ?? defaultModelCatalog,
     tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },

@@ -11,6 +11,7 @@ const secretDocument = z.object({
   GROQ_API_KEY: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(1).optional(),
+  TOOL_APPROVAL_SECRET: z.string().min(1).optional(),
 });
 
 export type Environment = Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 // The whole service on one machine: embedded DynamoDB with the tables, the local model
 // server, and the Function URL emulator serving the real Lambda handler. Used by
 // `npm run dev` and by the integration tests.
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startEmbeddedDynamo, createTables, localAwsCredentials, type EmbeddedDynamo } from './embedded-dynamodb.js';
 import { startLocalModelServer, type LocalModelServer } from './model/local-model-server.js';
@@ -74,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? localAwsCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? localAwsCredentials.secretAccessKey,
+    TOOL_APPROVAL_SECRET: randomBytes(32).toString('base64url'),
     TIERS_TABLE: tables.tiers,
     CREDITS_TABLE: tables.credits,
     SESSIONS_TABLE: tables.sessions,

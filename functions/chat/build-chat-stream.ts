@@ -12,6 +12,9 @@ import { createChatStreamHandler, type ChatStreamHandler } from './chat-stream-s
 import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import { demoTools } from '../tools/demo-tools.js';
+import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -20,24 +23,33 @@ export interface BuildOverrides {
 
 export function buildChatStreamHandler(config: ServiceConfig = loadConfig(), overrides: BuildOverrides = {}): ChatStreamHandler {
   const logger = createLogger('chat-stream');
+  const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+  const store = new DynamoThrottleStore(db, config.tables);
   return createChatStreamHandler({
     maxBodyBytes: config.maxBodyBytes,
     catalog: config.catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
-    gate: buildGate(config, logger, overrides),
+    gate: buildGate(config, logger, store),
+    tools: config.tools.enabled ? buildTools(db, store, config.tables.credits) : undefined,
+    toolApprovalSecret: config.tools.approvalSecret,
     logger,
   });
 }
 
-function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>, overrides: BuildOverrides): StreamGate {
+/** The deployment's tools: the demo set. A deployment lists its own here. */
+function buildTools(db: DynamoDBDocumentClient, store: DynamoThrottleStore, table: string): ToolRegistry {
+  const definitions = demoTools({ getAccount: (userId) => store.getAccount(userId), notes: new DynamoNotesStore(db, table), clock: Date.now });
+  return new ToolRegistry(definitions, new DynamoToolRunStore(db, table));
+}
+
+function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>, store: DynamoThrottleStore): StreamGate {
   if (!config.throttle.enabled) {
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
     return unmeteredGate;
   }
-  const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return new StreamingThrottler({
-    store: new DynamoThrottleStore(db, config.tables),
+    store,
     catalog: config.catalog,
     defaultTier: config.throttle.defaultTier,
     signupCredits: config.throttle.signupCredits,

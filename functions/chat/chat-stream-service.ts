@@ -1,7 +1,7 @@
 // The chat-stream endpoint as a runtime-independent service: validate, authenticate,
 // admit, then stream the model's answer in the protocol the client speaks.
 import { randomUUID } from 'node:crypto';
-import { convertToModelMessages, generateId, streamText, type ModelMessage } from 'ai';
+import { convertToModelMessages, generateId, stepCountIs, streamText, type ModelMessage, type ToolSet, type UIMessage } from 'ai';
 import { errorResponse, httpError } from '../http/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../http/types.js';
 import type { Authenticator } from '../auth/bearer-auth.js';
@@ -10,12 +10,14 @@ import type { ModelCatalog } from '../providers/catalog.js';
 import { encodeDataStream, dataStreamHeaders } from '../protocol/data-stream-encoder.js';
 import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-message-stream-encoder.js';
 import type { ServiceLogger } from '../observability/logger.js';
-import { parseChatRequest, type ChatMessages, type WireProtocol } from './chat-request.js';
+import { parseChatRequest, type ChatMessages, type ChatRequest, type WireProtocol } from './chat-request.js';
 import { legacyToModelMessages } from './legacy-messages.js';
 import { estimatePromptTokens } from './token-estimate.js';
 import { errorsAsParts } from './errors-as-parts.js';
 import { onBodyEnd, type BodyEnd } from './stream-end.js';
-import type { StreamEndReason, StreamGate } from './stream-gate.js';
+import type { AdmittedStream, StreamEndReason, StreamGate } from './stream-gate.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import { answersConfirmation, resolveConfirmations } from '../tools/legacy-confirmations.js';
 
 export const chatStreamPath = '/api/ai/chat-stream';
 
@@ -26,6 +28,10 @@ export interface ChatStreamDependencies {
   resolveModel: LanguageModelResolver;
   gate: StreamGate;
   logger: ServiceLogger;
+  /** The deployment's tools; none when absent. */
+  tools?: ToolRegistry;
+  /** Signs tool approval requests so a client cannot forge an approval. */
+  toolApprovalSecret?: string;
 }
 
 /** A response whose `done` resolves once its stream has been settled (or at once for plain responses). */
@@ -58,23 +64,26 @@ async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientG
   }
   const chat = await parseChatRequest(req, deps);
   const caller = await deps.authenticate(req.headers.authorization);
-  const messages = await toModelMessages(chat.conversation);
+  const registry = deps.tools?.size ? deps.tools : undefined;
 
   const admitted = await deps.gate.admit({
     requestId: randomUUID(),
     userId: caller.userId,
     model: chat.model,
-    inputTokens: estimatePromptTokens(messages),
-    features: [],
+    inputTokens: estimatePromptTokens(await toModelMessages(chat.conversation)),
+    // Answering a tool confirmation asks for a tool run: the tier must allow tools.
+    features: registry && answersToolConfirmation(chat.conversation, registry) ? ['tool_execution'] : [],
+    toolsRequested: Boolean(registry),
   });
 
-  let languageModel;
+  let prepared: Awaited<ReturnType<typeof prepareCall>>;
   try {
-    languageModel = deps.resolveModel(admitted.model);
+    prepared = await prepareCall(deps, chat, caller.userId, admitted, registry);
   } catch (err) {
     await admitted.finish('internal_error'); // release the lease and reservation taken above
     throw err;
   }
+  const { languageModel, messages, tools } = prepared;
 
   const upstream = new AbortController();
   const stopUpstream = () => upstream.abort();
@@ -85,13 +94,21 @@ async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientG
     messages,
     abortSignal: upstream.signal,
     maxOutputTokens: admitted.maxOutputTokens,
+    tools,
+    toolApproval: tools && chat.protocol === 'ui' ? registry!.approvals() : undefined,
+    experimental_toolApprovalSecret: deps.toolApprovalSecret,
+    stopWhen: stepCountIs(admitted.maxSteps),
     maxRetries: 1,
     onError: ({ error }) => deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
   });
 
   const parts = errorsAsParts(result.stream).pipeThrough(admitted.monitor(stopUpstream));
   const encoder = encoders[chat.protocol];
-  const text = encoder.encode(parts, { notices: admitted.notices, generateMessageId: () => `msg-${generateId()}` });
+  const text = encoder.encode(parts, {
+    notices: admitted.notices,
+    generateMessageId: () => `msg-${generateId()}`,
+    originalMessages: chat.conversation.kind === 'ui' ? chat.conversation.messages : undefined,
+  });
   const { body, done } = onBodyEnd(text.pipeThrough(new TextEncoderStream()), async (how: BodyEnd) => {
     stopUpstream();
     clientGone.removeEventListener('abort', stopUpstream);
@@ -106,11 +123,29 @@ function endReason(how: BodyEnd, clientGone: AbortSignal): StreamEndReason {
   return how === 'errored' ? 'internal_error' : 'completed';
 }
 
-async function toModelMessages(conversation: ChatMessages): Promise<ModelMessage[]> {
+/** The model, the messages (with answered tool confirmations resolved) and the tools of this call. */
+async function prepareCall(deps: ChatStreamDependencies, chat: ChatRequest, userId: string, admitted: AdmittedStream, registry: ToolRegistry | undefined) {
+  const languageModel = deps.resolveModel(admitted.model);
+  const context = { userId, sessionId: admitted.sessionId };
+  const tools: ToolSet | undefined = registry && admitted.toolsAllowed ? registry.toolSet(context, chat.protocol) : undefined;
+  let conversation = chat.conversation;
+  if (tools && conversation.kind === 'legacy') {
+    conversation = { kind: 'legacy', messages: await resolveConfirmations(registry!, conversation.messages, context) };
+  }
+  return { languageModel, tools, messages: await toModelMessages(conversation, tools) };
+}
+
+function answersToolConfirmation(conversation: ChatMessages, registry: ToolRegistry): boolean {
+  if (conversation.kind === 'legacy') return answersConfirmation(registry, conversation.messages);
+  const last: UIMessage | undefined = conversation.messages.at(-1);
+  return last?.role === 'assistant' && last.parts.some((part) => 'state' in part && part.state === 'approval-responded');
+}
+
+async function toModelMessages(conversation: ChatMessages, tools?: ToolSet): Promise<ModelMessage[]> {
   try {
     return conversation.kind === 'legacy'
       ? legacyToModelMessages(conversation.messages)
-      : await convertToModelMessages(conversation.messages);
+      : await convertToModelMessages(conversation.messages, { tools });
   } catch (err) {
     throw httpError(400, 'invalid_request', `messages cannot be sent to a model: ${(err as Error).message}`);
   }

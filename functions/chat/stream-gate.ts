@@ -12,8 +12,10 @@ export interface AdmissionRequest {
   model: ModelRef;
   /** Estimated prompt tokens of this request (what the reservation is sized on). */
   inputTokens: number;
-  /** Features the request needs, e.g. `tool_execution`. */
+  /** Features the request needs, e.g. `tool_execution` when it answers a tool confirmation. */
   features: string[];
+  /** Whether tools would be offered to the model (they are, if the tier allows). */
+  toolsRequested: boolean;
 }
 
 export type StreamEndReason = 'completed' | 'provider_error' | 'client_disconnect' | 'internal_error';
@@ -25,7 +27,9 @@ export interface AdmittedStream {
   /** Upper bound on output tokens to ask the provider for. */
   maxOutputTokens?: number;
   /** Upper bound on agent steps for tool loops. */
-  maxSteps?: number;
+  maxSteps: number;
+  /** Whether the tier lets this stream offer tools to the model. */
+  toolsAllowed: boolean;
   /** Response headers such as X-RateLimit-*. */
   headers: Record<string, string>;
   notices: StreamNotice[];

@@ -10,6 +10,8 @@ export const unmeteredGate: StreamGate = {
       model: request.model,
       headers: {},
       notices: [],
+      maxSteps: 5,
+      toolsAllowed: request.toolsRequested,
       monitor: () => new TransformStream<StreamPart, StreamPart>(),
       finish: async () => {},
     };

@@ -1,6 +1,6 @@
 // Encodes AI SDK stream parts as the UI message stream of the current `useChat`
 // (SSE `data: {json}` chunks), using the `ai` package's own converters.
-import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS, toUIMessageStream, type TextStreamPart, type ToolSet } from 'ai';
+import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS, toUIMessageStream, type TextStreamPart, type ToolSet, type UIMessage } from 'ai';
 import { streamErrorText } from './stream-error.js';
 import type { StreamNotice } from './stream-notice.js';
 
@@ -8,10 +8,13 @@ export const uiMessageStreamHeaders: Record<string, string> = { ...UI_MESSAGE_ST
 
 export function encodeUiMessageStream(
   parts: ReadableStream<TextStreamPart<ToolSet>>,
-  options: { notices?: StreamNotice[]; generateMessageId: () => string },
+  options: { notices?: StreamNotice[]; generateMessageId: () => string; originalMessages?: UIMessage[] },
 ): ReadableStream<string> {
   return toUIMessageStream({
     stream: parts,
+    // A continuation (after a tool approval) keeps the assistant message's id, so the
+    // client adds to that message instead of starting a new one.
+    originalMessages: options.originalMessages,
     onError: streamErrorText,
     generateMessageId: options.generateMessageId,
     messageMetadata: ({ part }) =>

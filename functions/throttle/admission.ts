@@ -17,6 +17,7 @@ export interface AdmissionInput {
   model: ModelRef;
   inputTokens: number;
   features: string[];
+  toolsRequested: boolean;
 }
 
 export interface RateLimitState {
@@ -67,6 +68,10 @@ export interface Admit {
   degradedFrom?: ModelRef;
   maxOutputTokens: number;
   binding: BindingLimit;
+  /** Tools are offered only on tiers with `tool_execution`. */
+  toolsAllowed: boolean;
+  /** Model calls this stream may make (a tool loop's steps). */
+  maxSteps: number;
   write: AdmissionWrite;
   rateLimit: RateLimitState;
 }
@@ -98,19 +103,23 @@ export function decideAdmission(account: Account, tier: Tier, request: Admission
   if (!lease.allowed) {
     return refuse(429, 'concurrency_limit_exceeded', `the ${tier.name} tier allows ${tier.concurrentStreams} concurrent stream(s)`, rateLimit, { retryAfterMs: 5_000, expiredLeases: lease.expired });
   }
-  const window = takeFromWindow({ window: account.tpmWindow, tokens: account.tpmTokens }, tier.tokensPerMinute, request.inputTokens + tier.maxTokensPerRequest, request.inputTokens + 1, now);
+  // A tool loop sends the prompt again at every step: its worst case is steps x prompt.
+  const toolsAllowed = request.toolsRequested && (tier.features as string[]).includes('tool_execution');
+  const maxSteps = toolsAllowed ? tier.maxSteps : 1;
+  const inputTokens = request.inputTokens * maxSteps;
+  const window = takeFromWindow({ window: account.tpmWindow, tokens: account.tpmTokens }, tier.tokensPerMinute, inputTokens + tier.maxTokensPerRequest, inputTokens + 1, now);
   if (!window.allowed) {
     return refuse(429, 'tokens_per_minute_exceeded', `tokens per minute limit of the ${tier.name} tier reached (${tier.tokensPerMinute})`, rateLimit, { retryAfterMs: window.retryAfterMs });
   }
 
-  const outputCap = Math.min(tier.maxTokensPerRequest, window.grant - request.inputTokens);
+  const outputCap = Math.min(tier.maxTokensPerRequest, window.grant - inputTokens);
   const capBinding: BindingLimit = outputCap < tier.maxTokensPerRequest ? 'rate_limit_exceeded' : 'max_tokens_exceeded';
-  const sized = sizeReservation(account.available, tier, request, catalog, outputCap, capBinding);
+  const sized = sizeReservation(account.available, tier, { ...request, inputTokens }, catalog, outputCap, capBinding);
   if (!sized) {
     return refuse(402, 'credits_exhausted', `the balance (${account.available} micro-units available) cannot pay for this request`, rateLimit);
   }
 
-  const grant = request.inputTokens + sized.maxOutputTokens;
+  const grant = inputTokens + sized.maxOutputTokens;
   return {
     admitted: true,
     model: sized.model,
@@ -118,6 +127,8 @@ export function decideAdmission(account: Account, tier: Tier, request: Admission
     degradedFrom: sized.degraded ? request.model : undefined,
     maxOutputTokens: sized.maxOutputTokens,
     binding: sized.binding,
+    toolsAllowed,
+    maxSteps,
     rateLimit,
     write: {
       userId: account.userId,

@@ -79,7 +79,7 @@ export class StreamingThrottler implements StreamGate {
     let recovered = false;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const tier = await this.tier(account.tier);
-      const decision = decideAdmission(account, tier, { sessionId, model: request.model, inputTokens: request.inputTokens, features: request.features }, this.options.catalog, this.clock());
+      const decision = decideAdmission(account, tier, { sessionId, model: request.model, inputTokens: request.inputTokens, features: request.features, toolsRequested: request.toolsRequested }, this.options.catalog, this.clock());
       if (decision.admitted) {
         const updated = await store.admit(decision.write);
         if (updated) {
@@ -160,7 +160,8 @@ export class StreamingThrottler implements StreamGate {
         },
         maxOutputTokens: decision.maxOutputTokens,
         binding: decision.binding,
-        maxSteps: tier.maxSteps,
+        maxSteps: decision.maxSteps,
+        toolsAllowed: decision.toolsAllowed,
         headers: rateLimitHeaders(decision.rateLimit),
         notices: decision.degradedFrom
           ? [{
@@ -180,6 +181,6 @@ export class StreamingThrottler implements StreamGate {
     this.options.metrics.admitted('unmetered', modelKey(request.model));
     const cachedDefault = this.tiers.get(this.options.defaultTier)?.tier;
     const stream = await unmeteredGate.admit(request);
-    return { ...stream, maxOutputTokens: cachedDefault?.maxTokensPerRequest ?? 1_000, maxSteps: 1 };
+    return { ...stream, maxOutputTokens: cachedDefault?.maxTokensPerRequest ?? 1_000, maxSteps: 1, toolsAllowed: false };
   }
 }

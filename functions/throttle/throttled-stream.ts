@@ -28,6 +28,7 @@ export interface ThrottledStreamSpec {
   maxOutputTokens: number;
   binding: BindingLimit;
   maxSteps: number;
+  toolsAllowed: boolean;
   headers: Record<string, string>;
   notices: StreamNotice[];
 }
@@ -41,6 +42,7 @@ export class ThrottledStream implements AdmittedStream {
   readonly model: ModelRef;
   readonly maxOutputTokens: number;
   readonly maxSteps: number;
+  readonly toolsAllowed: boolean;
   readonly headers: Record<string, string>;
   readonly notices: StreamNotice[];
 
@@ -62,6 +64,7 @@ export class ThrottledStream implements AdmittedStream {
     this.model = spec.model;
     this.maxOutputTokens = spec.maxOutputTokens;
     this.maxSteps = spec.maxSteps;
+    this.toolsAllowed = spec.toolsAllowed;
     this.headers = spec.headers;
     this.notices = spec.notices;
     this.tally = new UsageTally(spec.opening.tokensIn);

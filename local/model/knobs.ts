@@ -3,13 +3,14 @@
 //   "N words"               -> streams w1 w2 ... wN
 //   "echo: text"            -> streams the text back, word by word
 //   "fail after N words"    -> N words, then the connection breaks
-//   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop)
+//   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop);
+//                              only tools the request offers, unless "force call tool ..." 
 //   "... at R tokens per second" -> this answer streams at R tokens/s
 export type Script =
   | { kind: 'words'; count: number }
   | { kind: 'echo'; text: string }
   | { kind: 'fail'; afterWords: number }
-  | { kind: 'tool'; toolName: string; args: string; times: number }
+  | { kind: 'tool'; toolName: string; args: string; times: number; force: boolean }
   | { kind: 'greeting' };
 
 export const greeting =
@@ -23,9 +24,9 @@ export function speedFor(lastUserText: string): number | undefined {
 
 export function scriptFor(lastUserText: string): Script {
   const text = lastUserText.trim();
-  const tool = /call tool ([A-Za-z0-9_-]+)\s*(\{.*\})?(?:\s+(\d+) times)?/s.exec(text);
+  const tool = /(force )?call tool ([A-Za-z0-9_-]+)\s*(\{.*\})?(?:\s+(\d+) times)?(?:\s|$)/s.exec(text);
   if (tool) {
-    return { kind: 'tool', toolName: tool[1]!, args: tool[2] ?? '{}', times: tool[3] ? Number(tool[3]) : 1 };
+    return { kind: 'tool', toolName: tool[2]!, args: tool[3] ?? '{}', times: tool[4] ? Number(tool[4]) : 1, force: Boolean(tool[1]) };
   }
   const echo = /^echo:\s?(.*)$/s.exec(text);
   if (echo) return { kind: 'echo', text: echo[1]! };

@@ -18,6 +18,7 @@ const completionRequestSchema = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
   max_tokens: z.number().int().positive().optional(),
   max_completion_tokens: z.number().int().positive().optional(),
+  tools: z.array(z.looseObject({ function: z.looseObject({ name: z.string() }) })).optional(),
 });
 type CompletionRequest = z.infer<typeof completionRequestSchema>;
 type ChatMessage = z.infer<typeof messageSchema>;
@@ -61,9 +62,15 @@ export const countPromptTokens = (messages: ChatMessage[]): number =>
 /** After tool results arrive, the model reports on them instead of calling again (unless asked to call K times). */
 const lastUserText = (messages: ChatMessage[]) => textOf(messages.findLast((m) => m.role === 'user') ?? { role: 'user' });
 
-function planFor(messages: ChatMessage[]): Script | { kind: 'tool-report'; text: string } {
+type Plan = Script | { kind: 'tool-report'; text: string };
+
+/** Like a real model, it calls only tools it was offered; otherwise it says it cannot. */
+function planFor(messages: ChatMessage[], offeredTools: string[]): Plan {
   const lastUser = messages.findLastIndex((m) => m.role === 'user');
   const script = scriptFor(lastUserText(messages));
+  if (script.kind === 'tool' && !script.force && !offeredTools.includes(script.toolName)) {
+    return { kind: 'tool-report', text: `I cannot call ${script.toolName}: it is not offered to me.` };
+  }
   const toolResults = messages.slice(lastUser + 1).filter((m) => m.role === 'tool');
   if (script.kind === 'tool' && toolResults.length >= script.times) {
     return { kind: 'tool-report', text: `Tool ${script.toolName} returned: ${textOf(toolResults.at(-1)!)}` };
@@ -95,7 +102,7 @@ export async function startLocalModelServer(port = 0, options: LocalModelServerO
 }
 
 async function generate(body: CompletionRequest, reply: FastifyReply, stats: ModelServerStats, tokensPerSecond: number) {
-  const plan = planFor(body.messages);
+  const plan = planFor(body.messages, (body.tools ?? []).map((t) => t.function.name));
   tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY;
   const id = `chatcmpl-${randomUUID()}`;

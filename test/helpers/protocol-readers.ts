@@ -39,7 +39,8 @@ export interface UiStreamRead {
   errors: string[];
 }
 
-export async function readUiStream(body: ReadableStream<Uint8Array>): Promise<UiStreamRead> {
+/** `message`: the assistant message a continuation adds to (what useChat passes after a tool approval). */
+export async function readUiStream(body: ReadableStream<Uint8Array>, options: { message?: UIMessage } = {}): Promise<UiStreamRead> {
   const chunks: UIMessageChunk[] = [];
   const parsed = parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
     new TransformStream({
@@ -51,7 +52,12 @@ export async function readUiStream(body: ReadableStream<Uint8Array>): Promise<Ui
     }),
   );
   let message: UIMessage | undefined;
-  for await (const state of readUIMessageStream({ stream: parsed })) message = state;
+  const clientErrors: unknown[] = [];
+  for await (const state of readUIMessageStream({ stream: parsed, message: options.message ? structuredClone(options.message) : undefined, onError: (e) => clientErrors.push(e) })) message = state;
+  const errorTexts = new Set(chunks.flatMap((c) => (c.type === 'error' ? [c.errorText] : [])));
+  // Error chunks reach onError too; anything else means the client could not apply a chunk.
+  const unexpected = clientErrors.filter((e) => !errorTexts.has((e as Error).message));
+  if (unexpected.length) throw unexpected[0];
   const text = (message?.parts ?? []).map((p) => (p.type === 'text' ? p.text : '')).join('');
   const errors = chunks.flatMap((c) => (c.type === 'error' ? [c.errorText] : []));
   return { chunks, message, text, errors };

@@ -53,7 +53,7 @@ async function admitted(credits = 10_000, now = Date.now()) {
   const userId = `u-${randomUUID().slice(0, 8)}`;
   await fixtures.createAccount(userId, tier.name, credits);
   const account = (await store.getAccount(userId))!;
-  const decision = decideAdmission(account, tier, { sessionId: randomUUID(), model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [] }, testCatalog, now) as Admit;
+  const decision = decideAdmission(account, tier, { sessionId: randomUUID(), model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [], toolsRequested: false }, testCatalog, now) as Admit;
   expect(decision.admitted).toBe(true);
   expect(await store.admit(decision.write)).toBeDefined();
   const opening: SessionOpening = {

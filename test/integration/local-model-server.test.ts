@@ -17,7 +17,8 @@ describe('local model server', () => {
     ['7 words', { kind: 'words', count: 7 }],
     ['echo: a b', { kind: 'echo', text: 'a b' }],
     ['please fail after 2 words', { kind: 'fail', afterWords: 2 }],
-    ['call tool saveNote {"text":"x"} 2 times', { kind: 'tool', toolName: 'saveNote', args: '{"text":"x"}', times: 2 }],
+    ['call tool saveNote {"text":"x"} 2 times', { kind: 'tool', toolName: 'saveNote', args: '{"text":"x"}', times: 2, force: false }],
+    ['force call tool nope', { kind: 'tool', toolName: 'nope', args: '{}', times: 1, force: true }],
     ['hello', { kind: 'greeting' }],
   ])('reads the knob in %j', (text, script) => {
     expect(scriptFor(text)).toEqual(script);

@@ -13,7 +13,7 @@ const now = 1_000_000_000;
 const tier = (overrides: Partial<Tier> = {}): Tier =>
   tierSchema.parse({ name: 'test', requestsPerHour: 60, burst: 2, maxTokensPerRequest: 100, concurrentStreams: 2, tokensPerMinute: 10_000, maxStreamSeconds: 60, allowedModels: ['local:*'], ...overrides });
 const account = (overrides: Partial<Account> = {}): Account => ({ userId: 'u', tier: 'test', balance: 100_000, available: 100_000, pending: {}, grants: {}, createdAt: 0, ...overrides }) as Account;
-const request = (overrides: Partial<AdmissionInput> = {}): AdmissionInput => ({ sessionId: 's1', model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [], ...overrides });
+const request = (overrides: Partial<AdmissionInput> = {}): AdmissionInput => ({ sessionId: 's1', model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [], toolsRequested: false, ...overrides });
 const pendingEntry = (expiresAt: number) => ({ reserved: 1, tokenGrant: 1, window: 0, model: 'local:local-small', requestedModel: 'local:local-small', tokensIn: 1, startedAt: 0, expiresAt });
 
 describe('admission decision', () => {

@@ -27,6 +27,7 @@ const url = `${stack.streamUrl}?provider=local&model=local-small`;
 console.log(`
 Streaming AI service running locally
 
+  Playground     ${stack.url}/
   Stream URL     ${stack.streamUrl}
   Admin API      ${stack.adminUrl}  (npm run admin -- help; OpenAPI at ${stack.adminUrl}/openapi.json)
   Local model    ${stack.model.url}  (OpenAI-compatible)

@@ -16,6 +16,7 @@ import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttl
 import { sweepExpiredSessions, type SweepResult } from '../functions/throttle/sweeper.js';
 import { loadConfig } from '../functions/config.js';
 import { adminPlugin } from '../admin/admin-app.js';
+import { registerPlayground } from './playground/serve-playground.js';
 import { buildAdminContext } from '../admin/build-admin.js';
 
 export interface LocalStackOptions {
@@ -100,6 +101,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sweep = () => sweepExpiredSessions(store, functionConfig.catalog, Date.now(), functionConfig.throttle.heartbeatMs);
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper = sweepIntervalMs > 0 ? setInterval(() => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)), sweepIntervalMs).unref() : undefined;
+
+  // The playground page at / (a local tool: it hands out dev tokens).
+  registerPlayground(app, { jwtSecret: options.jwtSecret });
 
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
   await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));

@@ -66,11 +66,12 @@ async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientG
   const caller = await deps.authenticate(req.headers.authorization);
   const registry = deps.tools?.size ? deps.tools : undefined;
 
+  const plainMessages = await toModelMessages(chat.conversation);
   const admitted = await deps.gate.admit({
     requestId: randomUUID(),
     userId: caller.userId,
     model: chat.model,
-    inputTokens: estimatePromptTokens(await toModelMessages(chat.conversation)),
+    inputTokens: estimatePromptTokens(plainMessages),
     // Answering a tool confirmation asks for a tool run: the tier must allow tools.
     features: registry && answersToolConfirmation(chat.conversation, registry) ? ['tool_execution'] : [],
     toolsRequested: Boolean(registry),
@@ -78,7 +79,7 @@ async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientG
 
   let prepared: Awaited<ReturnType<typeof prepareCall>>;
   try {
-    prepared = await prepareCall(deps, chat, caller.userId, admitted, registry);
+    prepared = await prepareCall(deps, chat, caller.userId, admitted, registry, plainMessages);
   } catch (err) {
     await admitted.finish('internal_error'); // release the lease and reservation taken above
     throw err;
@@ -124,14 +125,15 @@ function endReason(how: BodyEnd, clientGone: AbortSignal): StreamEndReason {
 }
 
 /** The model, the messages (with answered tool confirmations resolved) and the tools of this call. */
-async function prepareCall(deps: ChatStreamDependencies, chat: ChatRequest, userId: string, admitted: AdmittedStream, registry: ToolRegistry | undefined) {
+async function prepareCall(deps: ChatStreamDependencies, chat: ChatRequest, userId: string, admitted: AdmittedStream, registry: ToolRegistry | undefined, plainMessages: ModelMessage[]) {
   const languageModel = deps.resolveModel(admitted.model);
   const context = { userId, sessionId: admitted.sessionId };
   const tools: ToolSet | undefined = registry && admitted.toolsAllowed ? registry.toolSet(context, chat.protocol) : undefined;
-  let conversation = chat.conversation;
-  if (tools && conversation.kind === 'legacy') {
-    conversation = { kind: 'legacy', messages: await resolveConfirmations(registry!, conversation.messages, context) };
-  }
+  if (!tools) return { languageModel, tools, messages: plainMessages };
+  // With tools, answered confirmations are resolved and tool parts converted with their tools.
+  const conversation: ChatMessages = chat.conversation.kind === 'legacy'
+    ? { kind: 'legacy', messages: await resolveConfirmations(registry!, chat.conversation.messages, context) }
+    : chat.conversation;
   return { languageModel, tools, messages: await toModelMessages(conversation, tools) };
 }
 

@@ -2,7 +2,6 @@
 // throttler admitted, refused and terminated, and the tokens, cost and time to first
 // byte of each session. Every metric is emitted once with only the `service` dimension
 // (what alarms watch) and, where a breakdown helps, once more by reason, tier or model.
-// Each event is emitted on its own, so parallel streams never share a metric buffer.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const metricsNamespace = 'StreamingAI';
@@ -19,12 +18,13 @@ export interface ThrottleMetrics {
 }
 
 export function createThrottleMetrics(serviceName = metricsService): ThrottleMetrics {
-  const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
+  // One short-lived buffer per event: one EMF line per dimension set, nothing shared.
   const emit = (values: Values, breakdown?: Record<string, string>) => {
     for (const dimensions of breakdown ? [{}, breakdown] : [{}]) {
-      const single = metrics.singleMetric();
-      for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
-      for (const [name, unit, value] of values) single.addMetric(name, unit, value);
+      const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
+      metrics.addDimensions(dimensions);
+      for (const [name, unit, value] of values) metrics.addMetric(name, unit, value);
+      metrics.publishStoredMetrics();
     }
   };
   return {

@@ -3,7 +3,7 @@
 // talks to it exactly as it talks to OpenAI, Ollama or vLLM.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
 

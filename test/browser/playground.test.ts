@@ -41,12 +41,12 @@ async function send(page: Page, text: string) {
 describe('playground', () => {
   it('streams an answer into the page as it is generated and shows the rate limit', async () => {
     const { page } = await openAs({ burst: 5 });
-    await send(page, '30 words at 15 tokens per second');
+    await send(page, '60 words at 15 tokens per second');
     const answer = page.getByTestId('message-assistant').last();
     // Part of the answer is on screen while the stream is still running.
     await expect.poll(async () => (await answer.textContent()) ?? '', { timeout: 15_000 }).toContain('w3');
     expect(await page.getByTestId('status').textContent()).toBe('streaming');
-    await expect.poll(async () => answer.textContent(), { timeout: 15_000 }).toBe(Array.from({ length: 30 }, (_, i) => `w${i + 1}`).join(' '));
+    await expect.poll(async () => answer.textContent(), { timeout: 15_000 }).toBe(Array.from({ length: 60 }, (_, i) => `w${i + 1}`).join(' '));
     expect(await page.getByTestId('limits').textContent()).toContain('4 of 5 requests left');
     await page.close();
   }, 60_000);

@@ -20,10 +20,6 @@ export class PreludeParser {
     this.buffered = Buffer.alloc(0);
     return rest.length ? [{ kind: 'metadata', metadata }, { kind: 'body', bytes: rest }] : [{ kind: 'metadata', metadata }];
   }
-
-  get sawMetadata(): boolean {
-    return this.metadataSeen;
-  }
 }
 
 function parseMetadata(text: string): HttpResponseMetadata {

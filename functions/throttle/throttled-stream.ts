@@ -24,7 +24,8 @@ export interface ThrottledStreamContext {
 export interface ThrottledStreamSpec {
   opening: SessionOpening;
   model: ModelRef;
-  budget: StreamBudget;
+  /** The limits besides the reservation and minute grant, which the opening carries. */
+  limits: Pick<StreamBudget, 'maxTokensPerRequest' | 'price' | 'deadline'>;
   maxOutputTokens: number;
   binding: BindingLimit;
   maxSteps: number;
@@ -55,6 +56,7 @@ export class ThrottledStream implements AdmittedStream {
   private leaseUntil: number;
   private timers: NodeJS.Timeout[] = [];
   private settlement?: Promise<void>;
+  private readonly budget: StreamBudget;
 
   constructor(
     private readonly context: ThrottledStreamContext,
@@ -68,6 +70,7 @@ export class ThrottledStream implements AdmittedStream {
     this.headers = spec.headers;
     this.notices = spec.notices;
     this.tally = new UsageTally(spec.opening.tokensIn);
+    this.budget = { ...spec.limits, reserved: spec.opening.reserved, tokenGrant: spec.opening.tokenGrant };
     this.leaseUntil = spec.opening.leaseUntil;
     // The session record is written while the model call starts, off the first byte's path.
     this.opened = context.store.openSession(spec.opening).then(
@@ -99,7 +102,7 @@ export class ThrottledStream implements AdmittedStream {
     if (this.endReason) return;
     const next = UsageTally.outputTokensOf(part);
     if (next > 0) {
-      const verdict = monitorVerdict(this.spec.budget, this.tally.usage, next, this.context.clock());
+      const verdict = monitorVerdict(this.budget, this.tally.usage, next, this.context.clock());
       if (verdict) return this.stop(verdict);
       this.firstByteMs ??= this.context.clock() - this.spec.opening.startedAt;
     }
@@ -129,7 +132,7 @@ export class ThrottledStream implements AdmittedStream {
 
   private startTimers(): void {
     const { clock, heartbeatMs } = this.context;
-    const deadline = setTimeout(() => this.stop(limitError('max_duration_exceeded')), Math.max(0, this.spec.budget.deadline - clock()));
+    const deadline = setTimeout(() => this.stop(limitError('max_duration_exceeded')), Math.max(0, this.budget.deadline - clock()));
     const heartbeat = setInterval(() => void this.heartbeat(), heartbeatMs);
     for (const timer of [deadline, heartbeat]) timer.unref();
     this.timers.push(deadline, heartbeat);
@@ -166,10 +169,10 @@ export class ThrottledStream implements AdmittedStream {
     this.clearTimers();
     this.stopUpstream();
     await this.opened;
-    const { opening, budget } = this.spec;
+    const { opening } = this.spec;
     const endReason: SessionEndReason = this.endReason ?? reason;
     const usage = this.tally.producedOutput ? this.tally.usage : { inputTokens: 0, outputTokens: 0 };
-    const amounts = settlementAmounts(usage, opening.reserved, opening.tokenGrant, budget.price);
+    const amounts = settlementAmounts(usage, opening.reserved, opening.tokenGrant, this.budget.price);
     const started = opening.startedAt;
     for (let attempt = 1; ; attempt++) {
       const now = this.context.clock();

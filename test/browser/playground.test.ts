@@ -1,7 +1,6 @@
 // The playground in a real browser against the local stack: streamed text, a tool that
 // needs confirmation, and a throttle error in words a user understands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -24,9 +23,7 @@ afterAll(async () => {
 });
 
 async function openAs(tierOverrides: Parameters<typeof testTier>[1]): Promise<{ page: Page; userId: string }> {
-  const tier = await store.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, { features: ['tool_execution'], ...tierOverrides }));
-  const userId = `browser-${randomUUID().slice(0, 8)}`;
-  await store.createAccount(userId, tier.name, 1_000_000);
+  const { userId } = await store.userOnNewTier({ features: ['tool_execution'], ...tierOverrides });
   const page = await browser.newPage();
   await page.goto(`${stack().url}/?user=${userId}`);
   await page.getByTestId('input').waitFor();

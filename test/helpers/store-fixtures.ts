@@ -1,5 +1,6 @@
 // Direct access to the local DynamoDB-compatible server for setting up tiers and
 // accounts and for reading back what the service wrote (accounts, ledger, sessions).
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/throttle/dynamo/keys.js';
@@ -54,6 +55,14 @@ export class StoreFixtures {
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...ledgerKey(userId, now, 'grant', 'fixture'), type: 'grant', amount: credits, reason: 'test fixture', actor: 'test', at: now } }));
     const account: Account = { userId, tier, balance: credits, available: credits, pending: {}, grants: {}, createdAt: now };
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...accountKey(userId), ...account } }));
+  }
+
+  /** A new user alone on a new tier (limits from `testTier` plus `overrides`), with `credits`. */
+  async userOnNewTier(overrides: Partial<Tier> = {}, credits = 1_000_000): Promise<{ userId: string; tier: Tier }> {
+    const tier = await this.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, overrides));
+    const userId = `u-${randomUUID().slice(0, 8)}`;
+    await this.createAccount(userId, tier.name, credits);
+    return { userId, tier };
   }
 
   async account(userId: string): Promise<Account> {

@@ -24,6 +24,15 @@ describe('local model server', () => {
     expect(scriptFor(text)).toEqual(script);
   });
 
+  it('answers a malformed completion request with a 400 in OpenAI\'s error shape', async () => {
+    const { requests, completed } = server.stats;
+    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'local-small', messages: [] }) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
+    expect(server.stats.requests).toBe(requests + 1);
+    expect(server.stats.completed).toBe(completed);
+  });
+
   it('streams exactly N word tokens and reports accurate usage', async () => {
     const result = streamText({ model: model(), prompt: '9 words' });
     const text = await result.text;

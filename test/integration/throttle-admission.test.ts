@@ -20,9 +20,7 @@ afterAll(() => store.close());
 const newUser = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 async function userOn(tierOverrides: Parameters<typeof testTier>[1], credits = 1_000_000) {
-  const tier = await store.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, tierOverrides));
-  const userId = newUser('u');
-  await store.createAccount(userId, tier.name, credits);
+  const { userId, tier } = await store.userOnNewTier(tierOverrides, credits);
   return { userId, tier, token: await stack().token(userId) };
 }
 

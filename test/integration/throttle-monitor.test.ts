@@ -1,11 +1,10 @@
 // The mid-stream monitor and settlement: each limit ends the stream with its error part,
 // and every stream, however it ended, is billed exactly once with the ledger balanced.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat, uiBody } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, words } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 import type { Tier } from '../../functions/throttle/tier.js';
 
@@ -21,9 +20,7 @@ afterAll(() => store.close());
 const price = testCatalog.local['local-small'];
 
 async function userOn(tierOverrides: Partial<Tier>, credits = 1_000_000) {
-  const tier = await store.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, tierOverrides));
-  const userId = `u-${randomUUID().slice(0, 8)}`;
-  await store.createAccount(userId, tier.name, credits);
+  const { userId } = await store.userOnNewTier(tierOverrides, credits);
   return { userId, token: await stack().token(userId) };
 }
 

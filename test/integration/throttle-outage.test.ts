@@ -2,13 +2,13 @@
 // mid-stream ends the stream before it goes unmetered and is billed exactly once when
 // the store comes back.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 
 let dynamo: EmbeddedDynamo;
@@ -37,9 +37,7 @@ afterAll(async () => {
 });
 
 async function newUser(credits = 100_000) {
-  const tier = await store.putTier(testTier(`t-${randomUUID().slice(0, 8)}`));
-  const userId = `u-${randomUUID().slice(0, 8)}`;
-  await store.createAccount(userId, tier.name, credits);
+  const { userId } = await store.userOnNewTier({}, credits);
   return { userId, token: await stack.token(userId) };
 }
 

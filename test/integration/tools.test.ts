@@ -6,7 +6,7 @@ import type { UIMessage } from 'ai';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, type DataStreamRead } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
 import type { Tier } from '../../functions/throttle/tier.js';
 
@@ -23,9 +23,7 @@ beforeAll(() => {
 afterAll(() => store.close());
 
 async function userOn(overrides: Partial<Tier> = {}) {
-  const tier = await store.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, { features: ['tool_execution'], maxSteps: 5, ...overrides }));
-  const userId = `u-${randomUUID().slice(0, 8)}`;
-  await store.createAccount(userId, tier.name, 1_000_000);
+  const { userId } = await store.userOnNewTier({ features: ['tool_execution'], maxSteps: 5, ...overrides });
   return { userId, token: await stack().token(userId) };
 }
 

@@ -43,7 +43,10 @@ export function usageReport(sessions: SessionRecord[], counters: Array<UsageCoun
   const totals = { ...empty(), rejections: {} as Record<string, number> };
   const userEntry = (userId: string) => {
     let entry = users.get(userId);
-    if (!entry) users.set(userId, (entry = { ...empty(), rejections: {}, models: new Map() }));
+    if (!entry) {
+      entry = { ...empty(), rejections: {}, models: new Map() };
+      users.set(userId, entry);
+    }
     return entry;
   };
   for (const session of sessions) {

@@ -1,7 +1,7 @@
 // The admin API function behind a Function URL with AWS_IAM auth (never public), and a
 // managed policy an operator's role needs to call it.
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';

@@ -1,13 +1,10 @@
 // An embedded DynamoDB-compatible server (dynalite: pure npm, LevelDB in memory or on
 // disk) on loopback, with the service's tables created.
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { tableDefinitions, type TableNames } from '../functions/throttle/table-definitions.js';
 
-type Dynalite = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
-const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
 
 export interface EmbeddedDynamo {
   endpoint: string;

@@ -64,7 +64,8 @@ export const localAwsLambda: AwsLambdaGlobal = {
  */
 export function installLocalAwsLambda(): void {
   const scope = globalThis as unknown as { awslambda?: Partial<AwsLambdaGlobal> };
-  const runtime = (scope.awslambda ??= {});
+  scope.awslambda ??= {};
+  const runtime = scope.awslambda;
   runtime.streamifyResponse ??= localAwsLambda.streamifyResponse;
   runtime.HttpResponseStream ??= localAwsLambda.HttpResponseStream;
 }

@@ -103,7 +103,10 @@ export class ThrottledStream implements AdmittedStream {
     const next = UsageTally.outputTokensOf(part);
     if (next > 0) {
       const verdict = monitorVerdict(this.budget, this.tally.usage, next, this.context.clock());
-      if (verdict) return this.stop(verdict);
+      if (verdict) {
+        this.stop(verdict);
+        return;
+      }
       this.firstByteMs ??= this.context.clock() - this.spec.opening.startedAt;
     }
     this.tally.observe(part);

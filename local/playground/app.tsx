@@ -103,6 +103,8 @@ function Chat({ config }: { config: PlaygroundConfig }) {
               <div key={n.type} className="notice" data-testid="notice">{n.message}</div>
             ))}
             {message.parts.map((part, i) => {
+              // Parts have no ids and are only ever appended, so their position is a stable key.
+              // biome-ignore lint/suspicious/noArrayIndexKey: append-only list
               if (part.type === 'text') return <span key={i}>{part.text}</span>;
               if (!isToolUIPart(part)) return null;
               const name = getToolName(part);
@@ -113,13 +115,13 @@ function Chat({ config }: { config: PlaygroundConfig }) {
                 : part.state === 'approval-requested' ? 'waiting for your confirmation'
                 : part.state === 'approval-responded' ? (part.approval.approved ? 'confirmed, running…' : 'declined')
                 : 'preparing…';
-              return <div key={i} className="tool" data-testid="tool">🔧 {name}: {state}</div>;
+              return <div key={part.toolCallId} className="tool" data-testid="tool">🔧 {name}: {state}</div>;
             })}
           </article>
         ))}
         {errorText && (
           <div className="error" role="alert" data-testid="error">
-            {errorText} <button onClick={() => clearError()}>Dismiss</button>
+            {errorText} <button type="button" onClick={() => clearError()}>Dismiss</button>
           </div>
         )}
       </section>
@@ -130,8 +132,8 @@ function Chat({ config }: { config: PlaygroundConfig }) {
             The assistant wants to run <b>{getToolName(pendingApproval)}</b> with
           </p>
           <pre>{JSON.stringify(pendingApproval.input, null, 2)}</pre>
-          <button data-testid="approve" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: true })}>Allow</button>{' '}
-          <button data-testid="deny" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: false, reason: 'The user declined.' })}>Deny</button>
+          <button type="button" data-testid="approve" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: true })}>Allow</button>{' '}
+          <button type="button" data-testid="deny" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: false, reason: 'The user declined.' })}>Deny</button>
         </dialog>
       )}
 

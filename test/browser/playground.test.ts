@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixtures.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
 
 const stack = useLocalStack({

@@ -27,7 +27,9 @@ export async function readDataStream(body: ReadableStream<Uint8Array>): Promise<
     onToolCallPart: (call) => void read.toolCalls.push(call),
     onToolResultPart: (result) => void read.toolResults.push(result),
     onFinishStepPart: (step) => void read.finishSteps.push(step),
-    onFinishMessagePart: (message) => void (read.finishMessage = message),
+    onFinishMessagePart: (message) => {
+      read.finishMessage = message;
+    },
   });
   return read;
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, words } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixtures.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,

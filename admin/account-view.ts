@@ -21,7 +21,12 @@ export interface AccountView {
   usage: { lastHour: UsageTotals; lastDay: UsageTotals };
 }
 
-export function accountView(account: Account, tier: Tier | undefined, recentSessions: SessionRecord[], now: number): AccountView {
+export function accountView(
+  account: Account,
+  tier: Tier | undefined,
+  recentSessions: SessionRecord[],
+  now: number,
+): AccountView {
   const pending = Object.entries(account.pending);
   const fullAt = account.tat ?? 0;
   return {
@@ -30,9 +35,19 @@ export function accountView(account: Account, tier: Tier | undefined, recentSess
     balance: account.balance,
     available: account.available,
     reserved: pending.reduce((sum, [, p]) => sum + p.reserved, 0),
-    openReservations: pending.map(([sessionId, p]) => ({ sessionId, reserved: p.reserved, model: p.model, startedAt: p.startedAt, expiresAt: p.expiresAt })),
+    openReservations: pending.map(([sessionId, p]) => ({
+      sessionId,
+      reserved: p.reserved,
+      model: p.model,
+      startedAt: p.startedAt,
+      expiresAt: p.expiresAt,
+    })),
     bucket: tier
-      ? { limit: tier.burst, remaining: remainingAt(account.tat, tier, now), fullInSeconds: Math.max(0, Math.ceil((fullAt - now) / 1000)) }
+      ? {
+          limit: tier.burst,
+          remaining: remainingAt(account.tat, tier, now),
+          fullInSeconds: Math.max(0, Math.ceil((fullAt - now) / 1000)),
+        }
       : null,
     leases: { held: pending.length, max: tier?.concurrentStreams ?? null },
     tokensThisMinute: account.tpmWindow === windowStart(now) ? (account.tpmTokens ?? 0) : 0,
@@ -42,4 +57,3 @@ export function accountView(account: Account, tier: Tier | undefined, recentSess
     },
   };
 }
-

@@ -2,7 +2,14 @@
 // errors and OpenAPI document), mounted in the local dev server and run in Lambda.
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import Boom from '@hapi/boom';
 import { errorResponse, httpError } from '../functions/http/errors.js';
 import { authenticateAdmin } from './admin-auth.js';
@@ -14,7 +21,10 @@ import { usageRoutes } from './routes/usage-routes.js';
 
 export const openApiPath = '/admin/openapi.json';
 
-function fieldsOf(error: { validation: Array<{ instancePath: string; message?: string }>; validationContext?: string }): Record<string, string> {
+function fieldsOf(error: {
+  validation: Array<{ instancePath: string; message?: string }>;
+  validationContext?: string;
+}): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.validation) {
     const path = [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.');
@@ -28,17 +38,29 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    app.getDefaultJsonParser('error', 'error'),
+  );
 
   app.setErrorHandler((err, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const rendered = errorResponse(httpError(400, 'invalid_request', 'the request does not match the schema', { details: { fields: fieldsOf(err) } }));
+      const rendered = errorResponse(
+        httpError(400, 'invalid_request', 'the request does not match the schema', {
+          details: { fields: fieldsOf(err) },
+        }),
+      );
       return reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
     }
     const known = Boom.isBoom(err)
       ? err
       : (err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500
-        ? httpError((err as { statusCode: number }).statusCode, (err as { code?: string }).code?.toLowerCase() ?? 'bad_request', (err as Error).message)
+        ? httpError(
+            (err as { statusCode: number }).statusCode,
+            (err as { code?: string }).code?.toLowerCase() ?? 'bad_request',
+            (err as Error).message,
+          )
         : undefined;
     if (!known) request.log.error({ err }, 'admin request failed');
     const rendered = errorResponse(known ?? err);
@@ -52,8 +74,17 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Streaming AI admin API', version: '1.0.0', description: 'Tiers, accounts, credits, sessions and usage of the streaming AI service.' },
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' }, sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS SigV4 (service lambda)' } } },
+      info: {
+        title: 'Streaming AI admin API',
+        version: '1.0.0',
+        description: 'Tiers, accounts, credits, sessions and usage of the streaming AI service.',
+      },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer' },
+          sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS SigV4 (service lambda)' },
+        },
+      },
       security: [{ adminToken: [] }, { sigv4: [] }],
     },
     transform: jsonSchemaTransform,

@@ -22,7 +22,9 @@ interface IamIdentity {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function iamCaller(request: FastifyRequest): IamIdentity | undefined {
-  const event = (request as FastifyRequest & { awsLambda?: { event?: { requestContext?: { authorizer?: { iam?: IamIdentity } } } } }).awsLambda?.event;
+  const event = (
+    request as FastifyRequest & { awsLambda?: { event?: { requestContext?: { authorizer?: { iam?: IamIdentity } } } } }
+  ).awsLambda?.event;
   return event?.requestContext?.authorizer?.iam;
 }
 

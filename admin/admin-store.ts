@@ -61,7 +61,11 @@ export interface AdminStore {
   userSessions(userId: string, options: { limit: number; from?: number; to?: number }): Promise<SessionRecord[]>;
   /** All sessions started in a time range (a scan: for reports, not for hot paths). */
   sessionsBetween(from: number, to: number): Promise<SessionRecord[]>;
-  usageCounters(userId: string | undefined, from: number, to: number): Promise<Array<UsageCounters & { userId: string }>>;
+  usageCounters(
+    userId: string | undefined,
+    from: number,
+    to: number,
+  ): Promise<Array<UsageCounters & { userId: string }>>;
   getSession(sessionId: string): Promise<SessionRecord | undefined>;
   requestKill(sessionId: string, actor: string, now: number): Promise<'requested' | 'not_found' | 'not_active'>;
   audit(record: AuditRecord): Promise<void>;

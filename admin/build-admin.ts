@@ -11,12 +11,17 @@ const adminEnvironment = z.object({
   ADMIN_TRUST_IAM: z.enum(['true', 'false']).default('false'),
 });
 
-export function buildAdminContext(env: Record<string, string | undefined> = process.env, db?: DynamoDBDocumentClient): AdminContext {
+export function buildAdminContext(
+  env: Record<string, string | undefined> = process.env,
+  db?: DynamoDBDocumentClient,
+): AdminContext {
   const config = loadConfig(env);
   const admin = adminEnvironment.safeParse(env);
-  if (!admin.success) throw new ConfigError(`invalid admin configuration: ${admin.error.issues.map((i) => i.message).join('; ')}`);
+  if (!admin.success)
+    throw new ConfigError(`invalid admin configuration: ${admin.error.issues.map((i) => i.message).join('; ')}`);
   const trustIam = admin.data.ADMIN_TRUST_IAM === 'true';
-  if (!trustIam && !admin.data.ADMIN_TOKEN) throw new ConfigError('the admin API needs ADMIN_TRUST_IAM=true or an ADMIN_TOKEN');
+  if (!trustIam && !admin.data.ADMIN_TOKEN)
+    throw new ConfigError('the admin API needs ADMIN_TRUST_IAM=true or an ADMIN_TOKEN');
   const client = db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return {
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier),

@@ -60,7 +60,10 @@ function clientFor(): AdminClient {
     return new AdminClient(url, { kind: 'sigv4', region });
   }
   const localToken = join(import.meta.dirname, '..', '.local-data', 'dev-admin-token');
-  const token = options.token ?? process.env.ADMIN_TOKEN ?? (existsSync(localToken) ? readFileSync(localToken, 'utf8').trim() : undefined);
+  const token =
+    options.token ??
+    process.env.ADMIN_TOKEN ??
+    (existsSync(localToken) ? readFileSync(localToken, 'utf8').trim() : undefined);
   if (!token) throw new UsageError('no admin token: pass --token, set ADMIN_TOKEN, or run `npm run dev` once');
   const auth: AdminAuth = { kind: 'token', token, actor: options.actor ?? process.env.USER };
   return new AdminClient(url, auth);
@@ -80,32 +83,57 @@ interface Command {
   print: Printer;
 }
 
-const tierColumns = ['name', 'requestsPerHour', 'burst', 'maxTokensPerRequest', 'concurrentStreams', 'tokensPerMinute', 'maxStreamSeconds', 'features', 'degradeTo'];
+const tierColumns = [
+  'name',
+  'requestsPerHour',
+  'burst',
+  'maxTokensPerRequest',
+  'concurrentStreams',
+  'tokensPerMinute',
+  'maxStreamSeconds',
+  'features',
+  'degradeTo',
+];
 const sessionColumns = ['sessionId', 'status', 'model', 'startedAt', 'tokensIn', 'tokensOut', 'charged', 'endReason'];
 
 function command(args: string[]): Command {
   const [group, action, a, b] = args;
-  const readTier = (source: string) => JSON.parse(existsSync(source) ? readFileSync(source, 'utf8') : source) as unknown;
+  const readTier = (source: string) =>
+    JSON.parse(existsSync(source) ? readFileSync(source, 'utf8') : source) as unknown;
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'tiers list':
       return { method: 'GET', path: '/tiers', print: (body) => table(body as Row[], tierColumns) };
     case 'tiers get':
       return { method: 'GET', path: `/tiers/${enc(need(a, 'tier name'))}`, print: (body) => keyValues(body as Row) };
     case 'tiers put':
-      return { method: 'PUT', path: `/tiers/${enc(need(a, 'tier name'))}`, body: readTier(need(b, 'tier JSON or file')), print: (body) => keyValues(body as Row) };
+      return {
+        method: 'PUT',
+        path: `/tiers/${enc(need(a, 'tier name'))}`,
+        body: readTier(need(b, 'tier JSON or file')),
+        print: (body) => keyValues(body as Row),
+      };
     case 'tiers delete':
       return { method: 'DELETE', path: `/tiers/${enc(need(a, 'tier name'))}`, print: () => `deleted tier ${a}` };
     case 'user get':
       return { method: 'GET', path: `/users/${enc(need(a, 'user id'))}`, print: printAccount };
     case 'user set-tier':
-      return { method: 'PUT', path: `/users/${enc(need(a, 'user id'))}/tier`, body: { tier: need(b, 'tier') }, print: printAccount };
+      return {
+        method: 'PUT',
+        path: `/users/${enc(need(a, 'user id'))}/tier`,
+        body: { tier: need(b, 'tier') },
+        print: printAccount,
+      };
     case 'credits grant': {
       const amount = Number(need(b, 'amount'));
       if (!Number.isInteger(amount)) throw new UsageError('amount must be an integer number of micro-units');
       return {
         method: 'POST',
         path: `/users/${enc(need(a, 'user id'))}/credits`,
-        body: { amount, reason: need(options.reason, '--reason'), idempotencyKey: options.key ?? `cli-${crypto.randomUUID()}` },
+        body: {
+          amount,
+          reason: need(options.reason, '--reason'),
+          idempotencyKey: options.key ?? `cli-${crypto.randomUUID()}`,
+        },
         print: (body) => {
           const r = body as { outcome: string; balance: number; available: number; entry: Row };
           return `${r.outcome}: ${cell(r.entry.amount)} (${cell(r.entry.reason)}), key ${cell(r.entry.idempotencyKey)}\nbalance ${r.balance}, available ${r.available}`;
@@ -113,13 +141,29 @@ function command(args: string[]): Command {
       };
     }
     case 'sessions list':
-      return { method: 'GET', path: `/users/${enc(need(a, 'user id'))}/sessions`, print: (body) => table(body as Row[], sessionColumns) };
+      return {
+        method: 'GET',
+        path: `/users/${enc(need(a, 'user id'))}/sessions`,
+        print: (body) => table(body as Row[], sessionColumns),
+      };
     case 'sessions get':
-      return { method: 'GET', path: `/sessions/${enc(need(a, 'session id'))}`, print: (body) => keyValues(body as Row) };
+      return {
+        method: 'GET',
+        path: `/sessions/${enc(need(a, 'session id'))}`,
+        print: (body) => keyValues(body as Row),
+      };
     case 'sessions kill':
-      return { method: 'DELETE', path: `/sessions/${enc(need(a, 'session id'))}`, print: () => `session ${a} is terminating (within one heartbeat)` };
+      return {
+        method: 'DELETE',
+        path: `/sessions/${enc(need(a, 'session id'))}`,
+        print: () => `session ${a} is terminating (within one heartbeat)`,
+      };
     case 'audit':
-      return { method: 'GET', path: `/audit?limit=${options.limit ?? 50}`, print: (body) => table(body as Row[], ['at', 'actor', 'action', 'target']) };
+      return {
+        method: 'GET',
+        path: `/audit?limit=${options.limit ?? 50}`,
+        print: (body) => table(body as Row[], ['at', 'actor', 'action', 'target']),
+      };
     default:
       break;
   }
@@ -127,18 +171,30 @@ function command(args: string[]): Command {
     return {
       method: 'GET',
       path: `/users/${enc(need(action, 'user id'))}/ledger?limit=${options.limit ?? 50}`,
-      print: (body) => table((body as { items: Row[] }).items, ['at', 'type', 'amount', 'reason', 'sessionId', 'actor']),
+      print: (body) =>
+        table((body as { items: Row[] }).items, ['at', 'type', 'amount', 'reason', 'sessionId', 'actor']),
     };
   }
   if (group === 'usage') {
-    const query = new URLSearchParams(Object.entries({ userId: options.user, from: options.from, to: options.to }).filter((e): e is [string, string] => e[1] !== undefined));
+    const query = new URLSearchParams(
+      Object.entries({ userId: options.user, from: options.from, to: options.to }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
     return {
       method: 'GET',
       path: `/usage${query.size ? `?${query}` : ''}`,
       print: (body) => {
         const report = body as { users: Row[]; models: Row[]; totals: Row };
-        return ['by user', table(report.users, ['userId', 'requests', 'inputTokens', 'outputTokens', 'cost', 'rejections']), '', 'by model',
-          table(report.models, ['model', 'requests', 'inputTokens', 'outputTokens', 'cost']), '', keyValues(report.totals)].join('\n');
+        return [
+          'by user',
+          table(report.users, ['userId', 'requests', 'inputTokens', 'outputTokens', 'cost', 'rejections']),
+          '',
+          'by model',
+          table(report.models, ['model', 'requests', 'inputTokens', 'outputTokens', 'cost']),
+          '',
+          keyValues(report.totals),
+        ].join('\n');
       },
     };
   }
@@ -148,12 +204,37 @@ function command(args: string[]): Command {
 const cell = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 
 function printAccount(body: unknown): string {
-  const a = body as Row & { bucket: Row | null; leases: Row; usage: { lastHour: Row; lastDay: Row }; openReservations: Row[] };
+  const a = body as Row & {
+    bucket: Row | null;
+    leases: Row;
+    usage: { lastHour: Row; lastDay: Row };
+    openReservations: Row[];
+  };
   return [
-    keyValues({ userId: a.userId, tier: a.tier, balance: a.balance, available: a.available, reserved: a.reserved, tokensThisMinute: a.tokensThisMinute }),
-    keyValues({ 'requests left': a.bucket ? `${a.bucket.remaining}/${a.bucket.limit}` : 'unknown tier', 'streams held': `${a.leases.held}/${a.leases.max ?? '?'}` }),
-    '', 'usage', table([{ window: 'last hour', ...a.usage.lastHour }, { window: 'last day', ...a.usage.lastDay }], ['window', 'requests', 'inputTokens', 'outputTokens', 'cost']),
-    '', 'open reservations', table(a.openReservations, ['sessionId', 'reserved', 'model', 'startedAt', 'expiresAt']),
+    keyValues({
+      userId: a.userId,
+      tier: a.tier,
+      balance: a.balance,
+      available: a.available,
+      reserved: a.reserved,
+      tokensThisMinute: a.tokensThisMinute,
+    }),
+    keyValues({
+      'requests left': a.bucket ? `${a.bucket.remaining}/${a.bucket.limit}` : 'unknown tier',
+      'streams held': `${a.leases.held}/${a.leases.max ?? '?'}`,
+    }),
+    '',
+    'usage',
+    table(
+      [
+        { window: 'last hour', ...a.usage.lastHour },
+        { window: 'last day', ...a.usage.lastDay },
+      ],
+      ['window', 'requests', 'inputTokens', 'outputTokens', 'cost'],
+    ),
+    '',
+    'open reservations',
+    table(a.openReservations, ['sessionId', 'reserved', 'model', 'startedAt', 'expiresAt']),
   ].join('\n');
 }
 
@@ -165,8 +246,13 @@ async function main(): Promise<number> {
   const cmd = command(positionals);
   const response = await clientFor().call(cmd.method, cmd.path, cmd.body);
   if (response.status >= 400) {
-    const error = (response.body as { error?: { type: string; message: string; fields?: Record<string, string> } }).error;
-    console.error(error ? `error ${response.status} ${error.type}: ${error.message}` : `error ${response.status}: ${JSON.stringify(response.body)}`);
+    const error = (response.body as { error?: { type: string; message: string; fields?: Record<string, string> } })
+      .error;
+    console.error(
+      error
+        ? `error ${response.status} ${error.type}: ${error.message}`
+        : `error ${response.status}: ${JSON.stringify(response.body)}`,
+    );
     for (const [field, message] of Object.entries(error?.fields ?? {})) console.error(`  ${field}: ${message}`);
     return 1;
   }

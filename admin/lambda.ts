@@ -10,6 +10,8 @@ type Proxy = awsLambdaFastify.PromiseHandler<LambdaFunctionURLEvent>;
 let proxy: Proxy | undefined;
 
 export async function handler(event: LambdaFunctionURLEvent, context: Context) {
-  proxy ??= awsLambdaFastify(await buildAdminApp(buildAdminContext(await withSecrets())), { decorateRequest: true }) as Proxy;
+  proxy ??= awsLambdaFastify(await buildAdminApp(buildAdminContext(await withSecrets())), {
+    decorateRequest: true,
+  }) as Proxy;
   return proxy(event, context);
 }

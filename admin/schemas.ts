@@ -3,11 +3,15 @@
 import { z } from 'zod';
 import { tierLimitsSchema, tierSchema } from '../functions/throttle/tier.js';
 
-export const errorBody = z.object({
-  error: z.object({ type: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
-}).meta({ id: 'Error' });
+export const errorBody = z
+  .object({
+    error: z.object({ type: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+  })
+  .meta({ id: 'Error' });
 
-export const tierName = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _') });
+export const tierName = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
+});
 export const tierBody = tierLimitsSchema.meta({ id: 'TierLimits' });
 export const tierResponse = tierSchema.meta({ id: 'Tier' });
 
@@ -16,11 +20,17 @@ export const sessionId = z.object({ id: z.uuid() });
 
 export const assignTierBody = z.object({ tier: z.string().min(1) });
 
-export const creditBody = z.object({
-  amount: z.number().int().refine((n) => n !== 0, 'must not be zero').refine((n) => Math.abs(n) <= 1e13, 'is too large'),
-  reason: z.string().min(1).max(500),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . : -'),
-}).meta({ id: 'CreditChange' });
+export const creditBody = z
+  .object({
+    amount: z
+      .number()
+      .int()
+      .refine((n) => n !== 0, 'must not be zero')
+      .refine((n) => Math.abs(n) <= 1e13, 'is too large'),
+    reason: z.string().min(1).max(500),
+    idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . : -'),
+  })
+  .meta({ id: 'CreditChange' });
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -38,40 +48,54 @@ const totals = { requests: z.number(), inputTokens: z.number(), outputTokens: z.
 const modelTotals = z.object({ model: z.string(), ...totals });
 const rejections = z.record(z.string(), z.number());
 
-export const usageReportResponse = z.object({
-  from: z.number(),
-  to: z.number(),
-  totals: z.object({ ...totals, rejections }),
-  users: z.array(z.object({ userId: z.string(), ...totals, rejections, models: z.array(modelTotals) })),
-  models: z.array(modelTotals),
-}).meta({ id: 'UsageReport' });
+export const usageReportResponse = z
+  .object({
+    from: z.number(),
+    to: z.number(),
+    totals: z.object({ ...totals, rejections }),
+    users: z.array(z.object({ userId: z.string(), ...totals, rejections, models: z.array(modelTotals) })),
+    models: z.array(modelTotals),
+  })
+  .meta({ id: 'UsageReport' });
 
-export const accountResponse = z.object({
-  userId: z.string(),
-  tier: z.string(),
-  balance: z.number(),
-  available: z.number(),
-  reserved: z.number(),
-  openReservations: z.array(z.object({ sessionId: z.string(), reserved: z.number(), model: z.string(), startedAt: z.number(), expiresAt: z.number() })),
-  bucket: z.object({ limit: z.number(), remaining: z.number(), fullInSeconds: z.number() }).nullable(),
-  leases: z.object({ held: z.number(), max: z.number().nullable() }),
-  tokensThisMinute: z.number(),
-  usage: z.object({ lastHour: z.object(totals), lastDay: z.object(totals) }),
-}).meta({ id: 'Account' });
+export const accountResponse = z
+  .object({
+    userId: z.string(),
+    tier: z.string(),
+    balance: z.number(),
+    available: z.number(),
+    reserved: z.number(),
+    openReservations: z.array(
+      z.object({
+        sessionId: z.string(),
+        reserved: z.number(),
+        model: z.string(),
+        startedAt: z.number(),
+        expiresAt: z.number(),
+      }),
+    ),
+    bucket: z.object({ limit: z.number(), remaining: z.number(), fullInSeconds: z.number() }).nullable(),
+    leases: z.object({ held: z.number(), max: z.number().nullable() }),
+    tokensThisMinute: z.number(),
+    usage: z.object({ lastHour: z.object(totals), lastDay: z.object(totals) }),
+  })
+  .meta({ id: 'Account' });
 
-export const ledgerEntryResponse = z.object({
-  id: z.string(),
-  type: z.enum(['grant', 'charge']),
-  amount: z.number(),
-  at: z.number(),
-  reason: z.string().optional(),
-  actor: z.string().optional(),
-  sessionId: z.string().optional(),
-  model: z.string().optional(),
-  inputTokens: z.number().optional(),
-  outputTokens: z.number().optional(),
-  idempotencyKey: z.string().optional(),
-}).meta({ id: 'LedgerEntry' });
+export const ledgerEntryResponse = z
+  .object({
+    id: z.string(),
+    type: z.enum(['grant', 'charge']),
+    amount: z.number(),
+    at: z.number(),
+    reason: z.string().optional(),
+    actor: z.string().optional(),
+    sessionId: z.string().optional(),
+    model: z.string().optional(),
+    inputTokens: z.number().optional(),
+    outputTokens: z.number().optional(),
+    idempotencyKey: z.string().optional(),
+  })
+  .meta({ id: 'LedgerEntry' });
 
 export const ledgerPageResponse = z.object({ items: z.array(ledgerEntryResponse), nextCursor: z.string().optional() });
 
@@ -82,25 +106,27 @@ export const creditResponse = z.object({
   available: z.number(),
 });
 
-export const sessionResponse = z.object({
-  sessionId: z.string(),
-  userId: z.string(),
-  tier: z.string(),
-  model: z.string(),
-  requestedModel: z.string(),
-  status: z.enum(['active', 'settling', 'settled']),
-  startedAt: z.number(),
-  leaseUntil: z.number(),
-  reserved: z.number(),
-  tokensIn: z.number(),
-  tokensOut: z.number(),
-  charged: z.number().optional(),
-  usageSource: z.enum(['provider', 'estimate']).optional(),
-  endReason: z.string().optional(),
-  killRequested: z.boolean().optional(),
-  killedBy: z.string().optional(),
-  settledAt: z.number().optional(),
-}).meta({ id: 'Session' });
+export const sessionResponse = z
+  .object({
+    sessionId: z.string(),
+    userId: z.string(),
+    tier: z.string(),
+    model: z.string(),
+    requestedModel: z.string(),
+    status: z.enum(['active', 'settling', 'settled']),
+    startedAt: z.number(),
+    leaseUntil: z.number(),
+    reserved: z.number(),
+    tokensIn: z.number(),
+    tokensOut: z.number(),
+    charged: z.number().optional(),
+    usageSource: z.enum(['provider', 'estimate']).optional(),
+    endReason: z.string().optional(),
+    killRequested: z.boolean().optional(),
+    killedBy: z.string().optional(),
+    settledAt: z.number().optional(),
+  })
+  .meta({ id: 'Session' });
 
 export const auditResponse = z.object({
   at: z.number(),

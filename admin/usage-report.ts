@@ -14,7 +14,9 @@ export interface UsageReport {
   from: number;
   to: number;
   totals: UsageTotals & { rejections: Record<string, number> };
-  users: Array<UsageTotals & { userId: string; rejections: Record<string, number>; models: Array<UsageTotals & { model: string }> }>;
+  users: Array<
+    UsageTotals & { userId: string; rejections: Record<string, number>; models: Array<UsageTotals & { model: string }> }
+  >;
   models: Array<UsageTotals & { model: string }>;
 }
 
@@ -37,8 +39,16 @@ function addRejections(into: Record<string, number>, from: Record<string, number
   for (const [reason, count] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + count;
 }
 
-export function usageReport(sessions: SessionRecord[], counters: Array<UsageCounters & { userId: string }>, from: number, to: number): UsageReport {
-  const users = new Map<string, UsageTotals & { rejections: Record<string, number>; models: Map<string, UsageTotals> }>();
+export function usageReport(
+  sessions: SessionRecord[],
+  counters: Array<UsageCounters & { userId: string }>,
+  from: number,
+  to: number,
+): UsageReport {
+  const users = new Map<
+    string,
+    UsageTotals & { rejections: Record<string, number>; models: Map<string, UsageTotals> }
+  >();
   const models = new Map<string, UsageTotals>();
   const totals = { ...empty(), rejections: {} as Record<string, number> };
   const userEntry = (userId: string) => {
@@ -63,12 +73,23 @@ export function usageReport(sessions: SessionRecord[], counters: Array<UsageCoun
     addRejections(userEntry(counter.userId).rejections, counter.rejections);
     addRejections(totals.rejections, counter.rejections);
   }
-  const byModel = (map: Map<string, UsageTotals>) => [...map].map(([model, t]) => ({ model, ...t })).sort((a, b) => b.cost - a.cost);
+  const byModel = (map: Map<string, UsageTotals>) =>
+    [...map].map(([model, t]) => ({ model, ...t })).sort((a, b) => b.cost - a.cost);
   return {
     from,
     to,
     totals,
-    users: [...users].map(([userId, u]) => ({ userId, requests: u.requests, inputTokens: u.inputTokens, outputTokens: u.outputTokens, cost: u.cost, rejections: u.rejections, models: byModel(u.models) })).sort((a, b) => b.cost - a.cost),
+    users: [...users]
+      .map(([userId, u]) => ({
+        userId,
+        requests: u.requests,
+        inputTokens: u.inputTokens,
+        outputTokens: u.outputTokens,
+        cost: u.cost,
+        rejections: u.rejections,
+        models: byModel(u.models),
+      }))
+      .sort((a, b) => b.cost - a.cost),
     models: byModel(models),
   };
 }

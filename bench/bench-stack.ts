@@ -5,10 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startEmbeddedDynamo, createTables, localAwsCredentials, type EmbeddedDynamo } from '../local/embedded-dynamodb.js';
+import {
+  startEmbeddedDynamo,
+  createTables,
+  localAwsCredentials,
+  type EmbeddedDynamo,
+} from '../local/embedded-dynamodb.js';
 import { startLocalModelServer, type LocalModelServer } from '../local/model/local-model-server.js';
 import { installLocalAwsLambda } from '../local/lambda-response-stream.js';
-import { registerFunctionUrl, functionUrlPayloadLimit, type StreamingLambdaHandler } from '../local/function-url-emulator.js';
+import {
+  registerFunctionUrl,
+  functionUrlPayloadLimit,
+  type StreamingLambdaHandler,
+} from '../local/function-url-emulator.js';
 import { defaultLocalCors } from '../local/function-url-cors.js';
 import { signDevToken } from '../local/dev-token.js';
 import { defaultTableNames } from '../local/local-stack.js';
@@ -51,7 +60,9 @@ function countRequests(db: DynamoDBDocumentClient, counted: CountedRequest[]): v
   db.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      const table = (input.TableName as string | undefined) ?? Object.keys((input.RequestItems as object | undefined) ?? {}).join('+');
+      const table =
+        (input.TableName as string | undefined) ??
+        Object.keys((input.RequestItems as object | undefined) ?? {}).join('+');
       counted.push({ command: context.commandName ?? 'unknown', table, input });
       return next(args);
     },
@@ -83,15 +94,32 @@ export async function startBenchStack(): Promise<BenchStack> {
     SIGNUP_CREDITS: '1000000000000',
     LOG_LEVEL: 'ERROR',
   };
-  Object.assign(process.env, { LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  Object.assign(process.env, {
+    LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
   installLocalAwsLambda();
   const { chatStreamLambda } = await import('../functions/lambda/chat-stream-lambda.js');
 
   const counted: CountedRequest[] = [];
-  const countedDb = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: localAwsCredentials });
+  const countedDb = createDocumentClient({
+    region: 'us-east-1',
+    endpoint: dynamo.endpoint,
+    credentials: localAwsCredentials,
+  });
   countRequests(countedDb, counted);
-  const throttled = await emulator(chatStreamLambda(() => buildChatStreamHandler(loadConfig(environment), { db: countedDb })) as unknown as StreamingLambdaHandler);
-  const unthrottled = await emulator(chatStreamLambda(() => buildChatStreamHandler(loadConfig({ ...environment, THROTTLE_ENABLED: 'false' }))) as unknown as StreamingLambdaHandler);
+  const throttled = await emulator(
+    chatStreamLambda(() =>
+      buildChatStreamHandler(loadConfig(environment), { db: countedDb }),
+    ) as unknown as StreamingLambdaHandler,
+  );
+  const unthrottled = await emulator(
+    chatStreamLambda(() =>
+      buildChatStreamHandler(loadConfig({ ...environment, THROTTLE_ENABLED: 'false' })),
+    ) as unknown as StreamingLambdaHandler,
+  );
 
   return {
     dynamo,

@@ -13,11 +13,17 @@ export const percentile = (values: number[], p: number): number => {
 export const fmt = (value: number, digits = 2): string => value.toFixed(digits);
 
 /** Runs `task` `total` times with `concurrency` in flight; returns operations per second. */
-export async function throughput(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+export async function throughput(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
   return total / ((performance.now() - started) / 1000);
 }

@@ -53,11 +53,15 @@ export async function requestsPerStream(stack: BenchStack): Promise<void> {
   const token = await stack.token(`counted-${randomUUID()}`);
   const report = (label: string, counts: Map<string, number>) =>
     console.log(`  ${label.padEnd(34)} ${[...counts].map(([phase, n]) => `${phase}: ${n}`).join(', ')}`);
-  console.log('\nDynamoDB requests per admitted stream (counted by an SDK middleware; stream of 20 tokens, shorter than one heartbeat)');
+  console.log(
+    '\nDynamoDB requests per admitted stream (counted by an SDK middleware; stream of 20 tokens, shorter than one heartbeat)',
+  );
   stack.counted.length = 0;
   await streamOnce(stack.throttledUrl, token);
   report('first stream of a new user', countByPhase(stack.counted));
-  console.log('  (a new user\'s account is created once: read, sign-up ledger entry, account; an existing user in a fresh container costs one read)');
+  console.log(
+    "  (a new user's account is created once: read, sign-up ledger entry, account; an existing user in a fresh container costs one read)",
+  );
   const warmRuns = 20;
   stack.counted.length = 0;
   for (let i = 0; i < warmRuns; i++) await streamOnce(stack.throttledUrl, token);
@@ -83,14 +87,38 @@ export async function firstByteOverhead(stack: BenchStack, rounds = 150): Promis
   }
   const [t, u] = [median(throttled), median(unthrottled)];
   console.log(`\nTime to first byte, throttled vs unthrottled handler, ${rounds} streams each, interleaved in one run`);
-  console.log(`  median: throttled ${fmt(t)} ms, unthrottled ${fmt(u)} ms, ratio ${fmt(t / u)}x (added ${fmt(t - u)} ms)`);
-  console.log(`  p90:    throttled ${fmt(percentile(throttled, 90))} ms, unthrottled ${fmt(percentile(unthrottled, 90))} ms`);
+  console.log(
+    `  median: throttled ${fmt(t)} ms, unthrottled ${fmt(u)} ms, ratio ${fmt(t / u)}x (added ${fmt(t - u)} ms)`,
+  );
+  console.log(
+    `  p90:    throttled ${fmt(percentile(throttled, 90))} ms, unthrottled ${fmt(percentile(unthrottled, 90))} ms`,
+  );
 }
 
 export async function decisionThroughput(): Promise<void> {
-  const account: Account = { userId: 'u', tier: 'bench', balance: 1e12, available: 1e12, pending: {}, grants: {}, createdAt: 0 };
-  const request = { sessionId: 's', model: { provider: 'local' as const, modelId: 'local-small' }, inputTokens: 50, features: [], toolsRequested: false };
-  const budget = { maxTokensPerRequest: 10_000, tokenGrant: 20_000, reserved: 1e9, price: { input: 1, output: 1 }, deadline: Number.MAX_SAFE_INTEGER };
+  const account: Account = {
+    userId: 'u',
+    tier: 'bench',
+    balance: 1e12,
+    available: 1e12,
+    pending: {},
+    grants: {},
+    createdAt: 0,
+  };
+  const request = {
+    sessionId: 's',
+    model: { provider: 'local' as const, modelId: 'local-small' },
+    inputTokens: 50,
+    features: [],
+    toolsRequested: false,
+  };
+  const budget = {
+    maxTokensPerRequest: 10_000,
+    tokenGrant: 20_000,
+    reserved: 1e9,
+    price: { input: 1, output: 1 },
+    deadline: Number.MAX_SAFE_INTEGER,
+  };
   const n = 300_000;
   let started = performance.now();
   for (let i = 0; i < n; i++) decideAdmission(account, benchTier, request, defaultModelCatalog, 1_000_000 + i);
@@ -99,12 +127,19 @@ export async function decisionThroughput(): Promise<void> {
   for (let i = 0; i < n; i++) monitorVerdict(budget, { inputTokens: 50, outputTokens: i % 9_000 }, 1, i);
   const verdicts = n / ((performance.now() - started) / 1000);
   console.log('\nPure decision functions (one core)');
-  console.log(`  admission decisions: ${fmt(admissions / 1e6)} M/s; monitor verdicts: ${fmt(verdicts / 1e6)} M/s (one verdict per streamed part)`);
+  console.log(
+    `  admission decisions: ${fmt(admissions / 1e6)} M/s; monitor verdicts: ${fmt(verdicts / 1e6)} M/s (one verdict per streamed part)`,
+  );
 }
 
 export async function admissionThroughput(stack: BenchStack, total = 2_000, concurrency = 16): Promise<void> {
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-  const metrics = { admitted: () => undefined, rejected: () => undefined, terminated: () => undefined, settled: () => undefined };
+  const metrics = {
+    admitted: () => undefined,
+    rejected: () => undefined,
+    terminated: () => undefined,
+    settled: () => undefined,
+  };
   const throttler = new StreamingThrottler({
     store: new DynamoThrottleStore(stack.db, defaultTableNames),
     catalog: defaultModelCatalog,
@@ -117,21 +152,45 @@ export async function admissionThroughput(stack: BenchStack, total = 2_000, conc
     metrics,
   });
   const users = Array.from({ length: 64 }, (_, i) => `adm-${i}-${randomUUID()}`);
-  const admit = (i: number) => throttler.admit({ requestId: String(i), userId: users[i % users.length]!, model: { provider: 'local', modelId: 'local-small' }, inputTokens: 50, features: [], toolsRequested: false });
+  const admit = (i: number) =>
+    throttler.admit({
+      requestId: String(i),
+      userId: users[i % users.length]!,
+      model: { provider: 'local', modelId: 'local-small' },
+      inputTokens: 50,
+      features: [],
+      toolsRequested: false,
+    });
   for (let i = 0; i < users.length; i++) await admit(i); // create the accounts first
   const ours = await throughput(total, concurrency, admit);
 
-  const client = new DynamoDB({ region: 'us-east-1', endpoint: stack.dynamo.endpoint, credentials: localAwsCredentials });
+  const client = new DynamoDB({
+    region: 'us-east-1',
+    endpoint: stack.dynamo.endpoint,
+    credentials: localAwsCredentials,
+  });
   const limiter = await new Promise<RateLimiterDynamo>((resolve, reject) => {
     const created: RateLimiterDynamo = new RateLimiterDynamo(
-      { storeClient: client, tableName: `rlflx-${randomUUID().slice(0, 8)}`, points: 1_000_000, duration: 3600, ttlSet: true },
+      {
+        storeClient: client,
+        tableName: `rlflx-${randomUUID().slice(0, 8)}`,
+        points: 1_000_000,
+        duration: 3600,
+        ttlSet: true,
+      },
       (err?: Error) => (err ? reject(err) : resolve(created)),
     );
   });
   const theirs = await throughput(total, concurrency, (i) => limiter.consume(users[i % users.length]!));
   client.destroy();
-  console.log(`\nAdmissions per second against the same local store (${concurrency} in flight, ${users.length} users, ${total} each)`);
-  console.log(`  StreamingThrottler.admit (bucket + lease + minute grant + reservation, and the session record): ${fmt(ours, 0)}/s`);
-  console.log(`  rate-limiter-flexible RateLimiterDynamo.consume (a request counter only):                     ${fmt(theirs, 0)}/s`);
+  console.log(
+    `\nAdmissions per second against the same local store (${concurrency} in flight, ${users.length} users, ${total} each)`,
+  );
+  console.log(
+    `  StreamingThrottler.admit (bucket + lease + minute grant + reservation, and the session record): ${fmt(ours, 0)}/s`,
+  );
+  console.log(
+    `  rate-limiter-flexible RateLimiterDynamo.consume (a request counter only):                     ${fmt(theirs, 0)}/s`,
+  );
   console.log(`  ratio: ${fmt(ours / theirs)}x`);
 }

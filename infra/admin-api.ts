@@ -7,7 +7,13 @@ import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
 import { tagsFor } from './tags.js';
 
-export function createAdminApi(settings: StackConfig, tables: Tables, secret: aws.secretsmanager.Secret, environment: pulumi.Output<Record<string, string>>, codeDirectory: string) {
+export function createAdminApi(
+  settings: StackConfig,
+  tables: Tables,
+  secret: aws.secretsmanager.Secret,
+  environment: pulumi.Output<Record<string, string>>,
+  codeDirectory: string,
+) {
   const fn = lambdaFunction({
     name: 'admin-api',
     codeDirectory,
@@ -22,14 +28,22 @@ export function createAdminApi(settings: StackConfig, tables: Tables, secret: aw
       { table: tables.sessions, actions: ['GetItem', 'UpdateItem', 'Query', 'Scan'], indexes: true },
     ],
   });
-  const url = new aws.lambda.FunctionUrl('admin-api-url', { functionName: fn.name, authorizationType: 'AWS_IAM', invokeMode: 'BUFFERED' });
+  const url = new aws.lambda.FunctionUrl('admin-api-url', {
+    functionName: fn.name,
+    authorizationType: 'AWS_IAM',
+    invokeMode: 'BUFFERED',
+  });
   // Function URLs created since late 2025 need both actions on the caller.
   const invokePolicy = new aws.iam.Policy('admin-api-invoke', {
     description: 'Attach to operators who may call the admin API (SigV4, service lambda)',
-    policy: fn.arn.apply((arn) => JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arn] }],
-    })),
+    policy: fn.arn.apply((arn) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arn] },
+        ],
+      }),
+    ),
     tags: tagsFor(settings, 'admin-api'),
   });
   return { fn, url, invokePolicy };

@@ -6,10 +6,23 @@ import { tagsFor } from './tags.js';
 
 const throttlerMetric = { namespace: 'StreamingAI', dimensions: { service: 'chat-stream' } };
 
-export function createAlarms(settings: StackConfig, functions: { stream: aws.lambda.Function; admin: aws.lambda.Function; sweeper: aws.lambda.Function }) {
+export function createAlarms(
+  settings: StackConfig,
+  functions: { stream: aws.lambda.Function; admin: aws.lambda.Function; sweeper: aws.lambda.Function },
+) {
   const topic = new aws.sns.Topic('alarms', { tags: tagsFor(settings, 'alarms') });
-  if (settings.alarms.email) new aws.sns.TopicSubscription('alarms-email', { topic: topic.arn, protocol: 'email', endpoint: settings.alarms.email });
-  const actions = { alarmActions: [topic.arn], okActions: [topic.arn], treatMissingData: 'notBreaching', tags: tagsFor(settings, 'alarms') };
+  if (settings.alarms.email)
+    new aws.sns.TopicSubscription('alarms-email', {
+      topic: topic.arn,
+      protocol: 'email',
+      endpoint: settings.alarms.email,
+    });
+  const actions = {
+    alarmActions: [topic.arn],
+    okActions: [topic.arn],
+    treatMissingData: 'notBreaching',
+    tags: tagsFor(settings, 'alarms'),
+  };
   const { costPerHourMicros, errorsPer5Minutes, rejectionsPer5Minutes } = settings.alarms;
 
   const alarms = [
@@ -47,19 +60,21 @@ export function createAlarms(settings: StackConfig, functions: { stream: aws.lam
       threshold: errorsPer5Minutes,
       comparisonOperator: 'GreaterThanThreshold',
     }),
-    ...Object.entries(functions).map(([name, fn]) =>
-      new aws.cloudwatch.MetricAlarm(`${name}-errors`, {
-        ...actions,
-        alarmDescription: `Errors of the ${name} function`,
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: fn.name },
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: errorsPer5Minutes,
-        comparisonOperator: 'GreaterThanThreshold',
-      })),
+    ...Object.entries(functions).map(
+      ([name, fn]) =>
+        new aws.cloudwatch.MetricAlarm(`${name}-errors`, {
+          ...actions,
+          alarmDescription: `Errors of the ${name} function`,
+          namespace: 'AWS/Lambda',
+          metricName: 'Errors',
+          dimensions: { FunctionName: fn.name },
+          statistic: 'Sum',
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: errorsPer5Minutes,
+          comparisonOperator: 'GreaterThanThreshold',
+        }),
+    ),
   ];
   return { topic, alarms };
 }

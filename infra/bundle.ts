@@ -20,22 +20,26 @@ export const bundleDirectory = (name: LambdaName, outRoot = join(root, 'dist', '
 
 export async function bundleLambdas(outRoot = join(root, 'dist', 'lambda')): Promise<Record<LambdaName, string>> {
   const names = Object.keys(lambdaEntryPoints) as LambdaName[];
-  await Promise.all(names.map((name) =>
-    build({
-      entryPoints: [join(root, lambdaEntryPoints[name])],
-      outfile: join(bundleDirectory(name, outRoot), 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      sourcemap: 'linked',
-      keepNames: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-      // CommonJS dependencies inside an ESM bundle still call require().
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    }),
-  ));
+  await Promise.all(
+    names.map((name) =>
+      build({
+        entryPoints: [join(root, lambdaEntryPoints[name])],
+        outfile: join(bundleDirectory(name, outRoot), 'index.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        sourcemap: 'linked',
+        keepNames: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: {
+          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        },
+      }),
+    ),
+  );
   return Object.fromEntries(names.map((name) => [name, bundleDirectory(name, outRoot)])) as Record<LambdaName, string>;
 }
 

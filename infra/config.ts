@@ -6,7 +6,9 @@ import { z } from 'zod';
 export const projectName = 'streaming-ai-throttle';
 
 /** CloudWatch Logs accepts only these retention periods. */
-const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const price = z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() });
 const modelCatalog = z
@@ -15,7 +17,10 @@ const modelCatalog = z
     groq: z.record(z.string(), price).default({}),
     local: z.record(z.string(), price).default({}),
   })
-  .refine((c) => Object.keys(c.openai).length + Object.keys(c.groq).length > 0, 'offer at least one openai or groq model');
+  .refine(
+    (c) => Object.keys(c.openai).length + Object.keys(c.groq).length > 0,
+    'offer at least one openai or groq model',
+  );
 
 const tier = z.looseObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/),
@@ -32,7 +37,9 @@ export const stackConfigSchema = z
   .object({
     environment: z.enum(['dev', 'prod']),
     models: modelCatalog,
-    logRetentionDays: z.number().refine((d) => (logRetentionDays as readonly number[]).includes(d), `one of ${logRetentionDays.join(', ')}`),
+    logRetentionDays: z
+      .number()
+      .refine((d) => (logRetentionDays as readonly number[]).includes(d), `one of ${logRetentionDays.join(', ')}`),
     corsOrigins: z.array(z.union([z.literal('*'), z.url()])).min(1),
     reservedConcurrency: z.number().int().min(1).max(1000),
     streamTimeoutSeconds: z.number().int().min(10).max(900),
@@ -49,7 +56,10 @@ export const stackConfigSchema = z
         failOpen: z.boolean().default(false),
       })
       .default({ defaultTier: 'free', signupCredits: 0, heartbeatMs: 5_000, failOpen: false }),
-    sweepSchedule: z.string().regex(/^(rate|cron)\(.+\)$/).default('rate(1 minute)'),
+    sweepSchedule: z
+      .string()
+      .regex(/^(rate|cron)\(.+\)$/)
+      .default('rate(1 minute)'),
     tiers: z.array(tier).min(1),
     alarms: z.object({
       enabled: z.boolean(),
@@ -60,11 +70,17 @@ export const stackConfigSchema = z
     }),
   })
   .superRefine((c, ctx) => {
-    if (c.environment === 'prod' && c.corsOrigins.includes('*')) ctx.addIssue({ code: 'custom', path: ['corsOrigins'], message: 'prod must list its origins, not "*"' });
+    if (c.environment === 'prod' && c.corsOrigins.includes('*'))
+      ctx.addIssue({ code: 'custom', path: ['corsOrigins'], message: 'prod must list its origins, not "*"' });
     if (c.streamTimeoutSeconds < Math.max(...c.tiers.map((t) => t.maxStreamSeconds)) + 10) {
-      ctx.addIssue({ code: 'custom', path: ['streamTimeoutSeconds'], message: 'must exceed every tier\'s maxStreamSeconds by at least 10 s' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['streamTimeoutSeconds'],
+        message: "must exceed every tier's maxStreamSeconds by at least 10 s",
+      });
     }
-    if (!c.tiers.some((t) => t.name === c.throttle.defaultTier)) ctx.addIssue({ code: 'custom', path: ['throttle', 'defaultTier'], message: 'must name one of the tiers' });
+    if (!c.tiers.some((t) => t.name === c.throttle.defaultTier))
+      ctx.addIssue({ code: 'custom', path: ['throttle', 'defaultTier'], message: 'must name one of the tiers' });
   });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -76,13 +92,30 @@ export interface StackSecrets {
   adminToken?: pulumi.Output<string>;
 }
 
-const keys = ['environment', 'models', 'logRetentionDays', 'corsOrigins', 'reservedConcurrency', 'streamTimeoutSeconds', 'streamMemoryMb', 'deletionProtection', 'auth', 'throttle', 'sweepSchedule', 'tiers', 'alarms'] as const;
+const keys = [
+  'environment',
+  'models',
+  'logRetentionDays',
+  'corsOrigins',
+  'reservedConcurrency',
+  'streamTimeoutSeconds',
+  'streamMemoryMb',
+  'deletionProtection',
+  'auth',
+  'throttle',
+  'sweepSchedule',
+  'tiers',
+  'alarms',
+] as const;
 
 export class StackConfigError extends Error {
   override name = 'StackConfigError';
 }
 
-export function loadStackConfig(config = new pulumi.Config(projectName)): { settings: StackConfig; secrets: StackSecrets } {
+export function loadStackConfig(config = new pulumi.Config(projectName)): {
+  settings: StackConfig;
+  secrets: StackSecrets;
+} {
   // Values arrive as text: structured and numeric ones are JSON, plain strings are not.
   const read = (key: string): unknown => {
     const text = config.get(key);
@@ -106,7 +139,9 @@ export function loadStackConfig(config = new pulumi.Config(projectName)): { sett
     adminToken: config.getSecret('adminToken'),
   };
   if (!parsed.data.auth.jwksUrl && !secrets.jwtSecret) {
-    throw new StackConfigError(`invalid stack configuration for "${pulumi.getStack()}":\n  set auth.jwksUrl, or a JWT secret with: pulumi config set --secret ${projectName}:jwtSecret <value>`);
+    throw new StackConfigError(
+      `invalid stack configuration for "${pulumi.getStack()}":\n  set auth.jwksUrl, or a JWT secret with: pulumi config set --secret ${projectName}:jwtSecret <value>`,
+    );
   }
   return { settings: parsed.data, secrets };
 }

@@ -28,21 +28,19 @@ export function functionRole(spec: RoleSpec): aws.iam.Role {
     }),
     tags: tagsFor(spec.settings, spec.name),
   });
-  const statements = pulumi.all([
-    spec.logGroup.arn,
-    spec.secret?.arn,
-    ...spec.tables.map((grant) => grant.table.arn),
-  ]).apply(([logGroupArn, secretArn, ...tableArns]) => [
-    { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] },
-    // X-Ray accepts no resource narrower than "*" for these two actions.
-    { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
-    ...spec.tables.map((grant, i) => ({
-      Effect: 'Allow',
-      Action: grant.actions.map((action) => `dynamodb:${action}`),
-      Resource: grant.indexes ? [tableArns[i]!, `${tableArns[i]}/index/*`] : [tableArns[i]!],
-    })),
-    ...(secretArn ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] }] : []),
-  ]);
+  const statements = pulumi
+    .all([spec.logGroup.arn, spec.secret?.arn, ...spec.tables.map((grant) => grant.table.arn)])
+    .apply(([logGroupArn, secretArn, ...tableArns]) => [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] },
+      // X-Ray accepts no resource narrower than "*" for these two actions.
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
+      ...spec.tables.map((grant, i) => ({
+        Effect: 'Allow',
+        Action: grant.actions.map((action) => `dynamodb:${action}`),
+        Resource: grant.indexes ? [tableArns[i]!, `${tableArns[i]}/index/*`] : [tableArns[i]!],
+      })),
+      ...(secretArn ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] }] : []),
+    ]);
   new aws.iam.RolePolicy(`${spec.name}-policy`, {
     role: role.id,
     policy: statements.apply((Statement) => JSON.stringify({ Version: '2012-10-17', Statement })),

@@ -19,7 +19,9 @@ const environment = serviceEnvironment(settings, tables, secret);
 const stream = createStreamFunction(settings, tables, secret, environment, code['chat-stream']);
 const admin = createAdminApi(settings, tables, secret, environment, code.admin);
 const sweeper = createSweeper(settings, tables, environment, code.sweeper);
-const alarms = settings.alarms.enabled ? createAlarms(settings, { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn }) : undefined;
+const alarms = settings.alarms.enabled
+  ? createAlarms(settings, { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn })
+  : undefined;
 
 /** POST chat requests here (?provider=&model=), with a user's bearer JWT. */
 export const streamUrl = stream.url.functionUrl;

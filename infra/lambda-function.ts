@@ -25,22 +25,39 @@ export function lambdaFunction(spec: FunctionSpec): aws.lambda.Function {
     retentionInDays: spec.settings.logRetentionDays,
     tags: tagsFor(spec.settings, spec.name),
   });
-  const role = functionRole({ name: spec.name, logGroup, tables: spec.tables, secret: spec.secret, settings: spec.settings });
-  return new aws.lambda.Function(spec.name, {
-    name: functionName,
-    runtime: aws.lambda.Runtime.NodeJS24dX,
-    architectures: ['arm64'],
-    handler: 'index.handler',
-    code: new pulumi.asset.AssetArchive({ '.': new pulumi.asset.FileArchive(spec.codeDirectory) }),
-    role: role.arn,
-    timeout: spec.timeoutSeconds,
-    memorySize: spec.memoryMb,
-    reservedConcurrentExecutions: spec.reservedConcurrency,
-    environment: {
-      variables: pulumi.output(spec.environment).apply((variables) => ({ NODE_OPTIONS: '--enable-source-maps', ...variables })),
+  const role = functionRole({
+    name: spec.name,
+    logGroup,
+    tables: spec.tables,
+    secret: spec.secret,
+    settings: spec.settings,
+  });
+  return new aws.lambda.Function(
+    spec.name,
+    {
+      name: functionName,
+      runtime: aws.lambda.Runtime.NodeJS24dX,
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      code: new pulumi.asset.AssetArchive({ '.': new pulumi.asset.FileArchive(spec.codeDirectory) }),
+      role: role.arn,
+      timeout: spec.timeoutSeconds,
+      memorySize: spec.memoryMb,
+      reservedConcurrentExecutions: spec.reservedConcurrency,
+      environment: {
+        variables: pulumi
+          .output(spec.environment)
+          .apply((variables) => ({ NODE_OPTIONS: '--enable-source-maps', ...variables })),
+      },
+      loggingConfig: {
+        logFormat: 'JSON',
+        logGroup: logGroup.name,
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'WARN',
+      },
+      tracingConfig: { mode: 'Active' },
+      tags: tagsFor(spec.settings, spec.name),
     },
-    loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
-    tracingConfig: { mode: 'Active' },
-    tags: tagsFor(spec.settings, spec.name),
-  }, { dependsOn: [logGroup] });
+    { dependsOn: [logGroup] },
+  );
 }

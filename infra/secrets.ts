@@ -5,7 +5,11 @@ import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig, StackSecrets } from './config.js';
 import { tagsFor } from './tags.js';
 
-export function createServiceSecret(prefix: string, settings: StackConfig, secrets: StackSecrets): aws.secretsmanager.Secret {
+export function createServiceSecret(
+  prefix: string,
+  settings: StackConfig,
+  secrets: StackSecrets,
+): aws.secretsmanager.Secret {
   const secret = new aws.secretsmanager.Secret(`${prefix}-secrets`, {
     description: 'Provider API keys and auth secrets of the streaming AI service',
     recoveryWindowInDays: settings.environment === 'prod' ? 30 : 7,
@@ -16,6 +20,9 @@ export function createServiceSecret(prefix: string, settings: StackConfig, secre
     .apply(([openai, groq, jwt, admin]) =>
       JSON.stringify({ OPENAI_API_KEY: openai, GROQ_API_KEY: groq, JWT_SECRET: jwt, ADMIN_TOKEN: admin }),
     );
-  new aws.secretsmanager.SecretVersion(`${prefix}-secrets-value`, { secretId: secret.id, secretString: pulumi.secret(document) });
+  new aws.secretsmanager.SecretVersion(`${prefix}-secrets-value`, {
+    secretId: secret.id,
+    secretString: pulumi.secret(document),
+  });
   return secret;
 }

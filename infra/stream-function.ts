@@ -7,10 +7,21 @@ import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
 
 export const streamExposedHeaders = [
-  'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-vercel-ai-data-stream', 'x-vercel-ai-ui-message-stream',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'x-vercel-ai-data-stream',
+  'x-vercel-ai-ui-message-stream',
 ];
 
-export function createStreamFunction(settings: StackConfig, tables: Tables, secret: aws.secretsmanager.Secret, environment: pulumi.Output<Record<string, string>>, codeDirectory: string) {
+export function createStreamFunction(
+  settings: StackConfig,
+  tables: Tables,
+  secret: aws.secretsmanager.Secret,
+  environment: pulumi.Output<Record<string, string>>,
+  codeDirectory: string,
+) {
   const fn = lambdaFunction({
     name: 'chat-stream',
     codeDirectory,

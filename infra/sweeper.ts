@@ -6,7 +6,12 @@ import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
 import { tagsFor } from './tags.js';
 
-export function createSweeper(settings: StackConfig, tables: Tables, environment: pulumi.Output<Record<string, string>>, codeDirectory: string) {
+export function createSweeper(
+  settings: StackConfig,
+  tables: Tables,
+  environment: pulumi.Output<Record<string, string>>,
+  codeDirectory: string,
+) {
   const fn = lambdaFunction({
     name: 'sweeper',
     codeDirectory,
@@ -25,7 +30,12 @@ export function createSweeper(settings: StackConfig, tables: Tables, environment
     description: 'Settle streaming sessions whose lease expired unsettled',
     tags: tagsFor(settings, 'sweeper'),
   });
-  new aws.lambda.Permission('sweeper-invoke', { action: 'lambda:InvokeFunction', function: fn.name, principal: 'events.amazonaws.com', sourceArn: schedule.arn });
+  new aws.lambda.Permission('sweeper-invoke', {
+    action: 'lambda:InvokeFunction',
+    function: fn.name,
+    principal: 'events.amazonaws.com',
+    sourceArn: schedule.arn,
+  });
   new aws.cloudwatch.EventTarget('sweeper-target', { rule: schedule.name, arn: fn.arn });
   return { fn, schedule };
 }

@@ -5,7 +5,6 @@ import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { tableDefinitions, type TableNames } from '../functions/throttle/table-definitions.js';
 
-
 export interface EmbeddedDynamo {
   endpoint: string;
   port: number;

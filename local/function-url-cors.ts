@@ -34,7 +34,10 @@ export function isPreflight(method: string, headers: Record<string, string | und
   return method === 'OPTIONS' && headers.origin !== undefined && headers['access-control-request-method'] !== undefined;
 }
 
-export function preflightHeaders(cors: FunctionUrlCors, headers: Record<string, string | undefined>): Record<string, string> {
+export function preflightHeaders(
+  cors: FunctionUrlCors,
+  headers: Record<string, string | undefined>,
+): Record<string, string> {
   const origin = allowedOrigin(cors, headers.origin);
   const method = headers['access-control-request-method']?.toUpperCase() ?? '';
   if (!origin || !(cors.allowMethods.includes('*') || cors.allowMethods.includes(method))) return {};
@@ -48,7 +51,10 @@ export function preflightHeaders(cors: FunctionUrlCors, headers: Record<string, 
   };
 }
 
-export function responseCorsHeaders(cors: FunctionUrlCors, headers: Record<string, string | undefined>): Record<string, string> {
+export function responseCorsHeaders(
+  cors: FunctionUrlCors,
+  headers: Record<string, string | undefined>,
+): Record<string, string> {
   const origin = allowedOrigin(cors, headers.origin);
   if (!origin) return {};
   return {

@@ -31,10 +31,16 @@ export const functionUrlPayloadLimit = 6 * 1024 * 1024;
 
 export function registerFunctionUrl(app: FastifyInstance, options: FunctionUrlOptions): void {
   if (!isStreamingHandler(options.handler)) {
-    throw new Error(`${options.functionName}: handler is not wrapped with streamifyResponse (install the local awslambda global first)`);
+    throw new Error(
+      `${options.functionName}: handler is not wrapped with streamifyResponse (install the local awslambda global first)`,
+    );
   }
   for (const url of options.routes) {
-    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: (request, reply) => invoke(options, request, reply) });
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url,
+      handler: (request, reply) => invoke(options, request, reply),
+    });
   }
 }
 
@@ -96,7 +102,11 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
     sourceIp: request.ip,
   });
   try {
-    await options.handler(event, responseStream, lambdaContext(options.functionName, options.timeoutMs ?? 900_000, event.requestContext.requestId));
+    await options.handler(
+      event,
+      responseStream,
+      lambdaContext(options.functionName, options.timeoutMs ?? 900_000, event.requestContext.requestId),
+    );
     if (!responseStream.writableEnded) responseStream.end();
     await finished(responseStream);
     if (!raw.headersSent) raw.writeHead(200, { 'content-type': responseStream.contentType, ...cors });

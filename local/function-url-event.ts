@@ -25,7 +25,8 @@ export function functionUrlEvent(request: LocalHttpRequest, now = new Date()): L
     else headers[name.toLowerCase()] = joined(value)!;
   }
   const queryStringParameters: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) queryStringParameters[key] = url.searchParams.getAll(key).join(',');
+  for (const key of new Set(url.searchParams.keys()))
+    queryStringParameters[key] = url.searchParams.getAll(key).join(',');
 
   const hasBody = request.body !== undefined && request.body.length > 0;
   const isBase64Encoded = hasBody && !textualContentType.test(headers['content-type'] ?? '');

@@ -46,7 +46,8 @@ export const localAwsLambda: AwsLambdaGlobal = {
   },
   HttpResponseStream: {
     from(stream: Writable, metadata: HttpResponseMetadata) {
-      if (!(stream instanceof LocalResponseStream)) throw new TypeError('HttpResponseStream.from expects the response stream');
+      if (!(stream instanceof LocalResponseStream))
+        throw new TypeError('HttpResponseStream.from expects the response stream');
       stream.setContentType(httpIntegrationContentType);
       stream.beforeFirstWrite = (write) => {
         write(Buffer.from(JSON.stringify(metadata)));

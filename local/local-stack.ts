@@ -61,7 +61,9 @@ export const defaultTableNames: TableNames = { tiers: 'tiers', credits: 'credits
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const tables = options.tables ?? defaultTableNames;
-  const dynamo = options.dynamoEndpoint ? undefined : await startEmbeddedDynamo({ port: options.dynamoPort, path: options.dynamoPath });
+  const dynamo = options.dynamoEndpoint
+    ? undefined
+    : await startEmbeddedDynamo({ port: options.dynamoPort, path: options.dynamoPath });
   const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
   await createTables(dynamoEndpoint, tables);
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials: localAwsCredentials });
@@ -85,7 +87,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   installLocalAwsLambda();
   const chatStream = await import('../functions/lambda/chat-stream-handler.js');
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: functionUrlPayloadLimit, forceCloseConnections: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: functionUrlPayloadLimit,
+    forceCloseConnections: true,
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   registerFunctionUrl(app, {
@@ -98,9 +104,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The sweeper as AWS runs it on a schedule: same code, same configuration.
   const functionConfig = loadConfig();
   const store = new DynamoThrottleStore(db, tables);
-  const sweep = () => sweepExpiredSessions(store, functionConfig.catalog, Date.now(), functionConfig.throttle.heartbeatMs);
+  const sweep = () =>
+    sweepExpiredSessions(store, functionConfig.catalog, Date.now(), functionConfig.throttle.heartbeatMs);
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
-  const sweeper = sweepIntervalMs > 0 ? setInterval(() => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)), sweepIntervalMs).unref() : undefined;
+  const sweeper =
+    sweepIntervalMs > 0
+      ? setInterval(
+          () => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)),
+          sweepIntervalMs,
+        ).unref()
+      : undefined;
 
   // The playground page at / (a local tool: it hands out dev tokens).
   registerPlayground(app, { jwtSecret: options.jwtSecret });

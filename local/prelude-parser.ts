@@ -18,7 +18,12 @@ export class PreludeParser {
     const rest = this.buffered.subarray(end + preludeDelimiter.length);
     this.metadataSeen = true;
     this.buffered = Buffer.alloc(0);
-    return rest.length ? [{ kind: 'metadata', metadata }, { kind: 'body', bytes: rest }] : [{ kind: 'metadata', metadata }];
+    return rest.length
+      ? [
+          { kind: 'metadata', metadata },
+          { kind: 'body', bytes: rest },
+        ]
+      : [{ kind: 'metadata', metadata }];
   }
 }
 

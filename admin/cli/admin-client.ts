@@ -26,31 +26,46 @@ export class AdminClient {
     private readonly auth: AdminAuth,
   ) {
     if (auth.kind === 'sigv4') {
-      this.signer = new SignatureV4({ service: 'lambda', region: auth.region, credentials: fromNodeProviderChain(), sha256: Sha256 });
+      this.signer = new SignatureV4({
+        service: 'lambda',
+        region: auth.region,
+        credentials: fromNodeProviderChain(),
+        sha256: Sha256,
+      });
     }
   }
 
   async call(method: string, path: string, body?: unknown): Promise<AdminResponse> {
     const url = new URL(`${this.baseUrl.pathname.replace(/\/$/, '')}${path}`, this.baseUrl);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { host: url.host, accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) };
+    const headers: Record<string, string> = {
+      host: url.host,
+      accept: 'application/json',
+      ...(payload ? { 'content-type': 'application/json' } : {}),
+    };
     if (this.auth.kind === 'token') {
       headers.authorization = `Bearer ${this.auth.token}`;
       if (this.auth.actor) headers['x-admin-actor'] = this.auth.actor;
     }
     const signed = this.signer
-      ? await this.signer.sign(new HttpRequest({
-          method,
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port ? Number(url.port) : undefined,
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          headers,
-          body: payload,
-        }))
+      ? await this.signer.sign(
+          new HttpRequest({
+            method,
+            protocol: url.protocol,
+            hostname: url.hostname,
+            port: url.port ? Number(url.port) : undefined,
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams),
+            headers,
+            body: payload,
+          }),
+        )
       : undefined;
-    const response = await fetch(url, { method, headers: (signed?.headers as Record<string, string> | undefined) ?? headers, body: payload });
+    const response = await fetch(url, {
+      method,
+      headers: (signed?.headers as Record<string, string> | undefined) ?? headers,
+      body: payload,
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {

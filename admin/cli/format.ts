@@ -12,11 +12,17 @@ export function table(rows: Row[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((row) => columns.map((c) => cell(row[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 export function keyValues(object: Row): string {
   const width = Math.max(...Object.keys(object).map((k) => k.length));
-  return Object.entries(object).map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`).join('\n');
+  return Object.entries(object)
+    .map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`)
+    .join('\n');
 }

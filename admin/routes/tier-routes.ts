@@ -12,47 +12,93 @@ export function unknownModels(limits: TierLimits, catalog: ModelCatalog): Record
   limits.allowedModels.forEach((pattern, i) => {
     if (pattern === '*') return;
     const [provider, model] = pattern.split(':') as [string, string];
-    const known = model === '*' ? (providerNames as readonly string[]).includes(provider) : Boolean(parseModelKey(pattern) && priceOf(catalog, parseModelKey(pattern)!));
+    const known =
+      model === '*'
+        ? (providerNames as readonly string[]).includes(provider)
+        : Boolean(parseModelKey(pattern) && priceOf(catalog, parseModelKey(pattern)!));
     if (!known) fields[`allowedModels.${i}`] = `${pattern} is not a model this deployment offers`;
   });
-  if (limits.degradeTo && !priceOf(catalog, parseModelKey(limits.degradeTo)!)) fields.degradeTo = `${limits.degradeTo} is not a model this deployment offers`;
+  if (limits.degradeTo && !priceOf(catalog, parseModelKey(limits.degradeTo)!))
+    fields.degradeTo = `${limits.degradeTo} is not a model this deployment offers`;
   return fields;
 }
 
 export function tierRoutes(app: AdminApp, { store, catalog, clock }: AdminContext): void {
-  app.get('/admin/tiers', {
-    schema: { summary: 'List tiers', tags: ['tiers'], response: { 200: z.array(tierResponse) } },
-  }, () => store.listTiers());
+  app.get(
+    '/admin/tiers',
+    {
+      schema: { summary: 'List tiers', tags: ['tiers'], response: { 200: z.array(tierResponse) } },
+    },
+    () => store.listTiers(),
+  );
 
-  app.get('/admin/tiers/:name', {
-    schema: { summary: 'Get a tier', tags: ['tiers'], params: tierName, response: { 200: tierResponse, 404: errorBody } },
-  }, async (request) => {
-    const tier = await store.getTier(request.params.name);
-    if (!tier) throw httpError(404, 'not_found', `no tier named ${request.params.name}`);
-    return tier;
-  });
+  app.get(
+    '/admin/tiers/:name',
+    {
+      schema: {
+        summary: 'Get a tier',
+        tags: ['tiers'],
+        params: tierName,
+        response: { 200: tierResponse, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const tier = await store.getTier(request.params.name);
+      if (!tier) throw httpError(404, 'not_found', `no tier named ${request.params.name}`);
+      return tier;
+    },
+  );
 
-  app.put('/admin/tiers/:name', {
-    schema: { summary: 'Create or replace a tier', tags: ['tiers'], params: tierName, body: tierBody, response: { 200: tierResponse, 400: errorBody } },
-  }, async (request) => {
-    const fields = unknownModels(request.body, catalog);
-    if (Object.keys(fields).length) throw httpError(400, 'invalid_request', 'the tier names unknown models', { details: { fields } });
-    if (request.body.burst > request.body.requestsPerHour) {
-      throw httpError(400, 'invalid_request', 'burst cannot exceed requestsPerHour', { details: { fields: { burst: 'must be at most requestsPerHour' } } });
-    }
-    const tier = { ...request.body, name: request.params.name };
-    await store.putTier(tier);
-    await store.audit({ at: clock(), actor: request.actor, action: 'tier.put', target: tier.name, details: { ...request.body } });
-    return tier;
-  });
+  app.put(
+    '/admin/tiers/:name',
+    {
+      schema: {
+        summary: 'Create or replace a tier',
+        tags: ['tiers'],
+        params: tierName,
+        body: tierBody,
+        response: { 200: tierResponse, 400: errorBody },
+      },
+    },
+    async (request) => {
+      const fields = unknownModels(request.body, catalog);
+      if (Object.keys(fields).length)
+        throw httpError(400, 'invalid_request', 'the tier names unknown models', { details: { fields } });
+      if (request.body.burst > request.body.requestsPerHour) {
+        throw httpError(400, 'invalid_request', 'burst cannot exceed requestsPerHour', {
+          details: { fields: { burst: 'must be at most requestsPerHour' } },
+        });
+      }
+      const tier = { ...request.body, name: request.params.name };
+      await store.putTier(tier);
+      await store.audit({
+        at: clock(),
+        actor: request.actor,
+        action: 'tier.put',
+        target: tier.name,
+        details: { ...request.body },
+      });
+      return tier;
+    },
+  );
 
-  app.delete('/admin/tiers/:name', {
-    schema: { summary: 'Delete a tier (refused while users are assigned to it)', tags: ['tiers'], params: tierName, response: { 204: z.null(), 404: errorBody, 409: errorBody } },
-  }, async (request, reply) => {
-    const outcome = await store.deleteTier(request.params.name);
-    if (outcome === 'not_found') throw httpError(404, 'not_found', `no tier named ${request.params.name}`);
-    if (outcome === 'in_use') throw httpError(409, 'tier_in_use', `users are still assigned to ${request.params.name}; move them first`);
-    await store.audit({ at: clock(), actor: request.actor, action: 'tier.delete', target: request.params.name });
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/admin/tiers/:name',
+    {
+      schema: {
+        summary: 'Delete a tier (refused while users are assigned to it)',
+        tags: ['tiers'],
+        params: tierName,
+        response: { 204: z.null(), 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await store.deleteTier(request.params.name);
+      if (outcome === 'not_found') throw httpError(404, 'not_found', `no tier named ${request.params.name}`);
+      if (outcome === 'in_use')
+        throw httpError(409, 'tier_in_use', `users are still assigned to ${request.params.name}; move them first`);
+      await store.audit({ at: clock(), actor: request.actor, action: 'tier.delete', target: request.params.name });
+      return reply.code(204).send(null);
+    },
+  );
 }

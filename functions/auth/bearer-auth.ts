@@ -23,12 +23,14 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   const audience = config.audience ?? defaultChatAudience;
   const options = { audience, issuer: config.issuer, requiredClaims: ['sub', 'exp'] };
   const verify: (jwt: string) => Promise<JWTVerifyResult> = config.jwksUrl
-    ? ((jwks) => (jwt) => jwtVerify(jwt, jwks, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] }))(
-        createRemoteJWKSet(new URL(config.jwksUrl)),
-      )
-    : ((secret) => (jwt) => jwtVerify(jwt, secret, { ...options, algorithms: ['HS256'] }))(
-        new TextEncoder().encode(config.secret),
-      );
+    ? (
+        (jwks) => (jwt) =>
+          jwtVerify(jwt, jwks, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] })
+      )(createRemoteJWKSet(new URL(config.jwksUrl)))
+    : (
+        (secret) => (jwt) =>
+          jwtVerify(jwt, secret, { ...options, algorithms: ['HS256'] })
+      )(new TextEncoder().encode(config.secret));
 
   return async (header) => {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

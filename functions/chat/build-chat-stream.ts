@@ -21,7 +21,10 @@ export interface BuildOverrides {
   db?: DynamoDBDocumentClient;
 }
 
-export function buildChatStreamHandler(config: ServiceConfig = loadConfig(), overrides: BuildOverrides = {}): ChatStreamHandler {
+export function buildChatStreamHandler(
+  config: ServiceConfig = loadConfig(),
+  overrides: BuildOverrides = {},
+): ChatStreamHandler {
   const logger = createLogger('chat-stream');
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const store = new DynamoThrottleStore(db, config.tables);
@@ -39,11 +42,19 @@ export function buildChatStreamHandler(config: ServiceConfig = loadConfig(), ove
 
 /** The deployment's tools: the demo set. A deployment lists its own here. */
 function buildTools(db: DynamoDBDocumentClient, store: DynamoThrottleStore, table: string): ToolRegistry {
-  const definitions = demoTools({ getAccount: (userId) => store.getAccount(userId), notes: new DynamoNotesStore(db, table), clock: Date.now });
+  const definitions = demoTools({
+    getAccount: (userId) => store.getAccount(userId),
+    notes: new DynamoNotesStore(db, table),
+    clock: Date.now,
+  });
   return new ToolRegistry(definitions, new DynamoToolRunStore(db, table));
 }
 
-function buildGate(config: ServiceConfig, logger: ReturnType<typeof createLogger>, store: DynamoThrottleStore): StreamGate {
+function buildGate(
+  config: ServiceConfig,
+  logger: ReturnType<typeof createLogger>,
+  store: DynamoThrottleStore,
+): StreamGate {
   if (!config.throttle.enabled) {
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
     return unmeteredGate;

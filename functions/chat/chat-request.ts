@@ -9,9 +9,7 @@ import { legacyMessageSchema, type LegacyMessage } from './legacy-messages.js';
 
 export type WireProtocol = 'data' | 'ui';
 
-export type ChatMessages =
-  | { kind: 'ui'; messages: UIMessage[] }
-  | { kind: 'legacy'; messages: LegacyMessage[] };
+export type ChatMessages = { kind: 'ui'; messages: UIMessage[] } | { kind: 'legacy'; messages: LegacyMessage[] };
 
 export interface ChatRequest {
   protocol: WireProtocol;
@@ -27,7 +25,10 @@ const querySchema = z.object({
 
 const maxMessages = 500;
 const bodyEnvelopeSchema = z.looseObject({
-  messages: z.array(z.looseObject({ role: z.string() }), { error: 'messages must be an array' }).min(1, 'messages must not be empty').max(maxMessages),
+  messages: z
+    .array(z.looseObject({ role: z.string() }), { error: 'messages must be an array' })
+    .min(1, 'messages must not be empty')
+    .max(maxMessages),
 });
 
 const isLegacyBody = (messages: Array<Record<string, unknown>>) => messages.some((m) => typeof m.content === 'string');
@@ -80,7 +81,8 @@ export async function parseChatRequest(
 async function parseConversation(messages: Array<Record<string, unknown>>): Promise<ChatMessages> {
   if (isLegacyBody(messages)) {
     const parsed = z.array(legacyMessageSchema).safeParse(messages);
-    if (!parsed.success) throw invalid('messages do not match the AI SDK 4 message schema', fieldErrors(parsed.error, 'messages.'));
+    if (!parsed.success)
+      throw invalid('messages do not match the AI SDK 4 message schema', fieldErrors(parsed.error, 'messages.'));
     return { kind: 'legacy', messages: parsed.data };
   }
   const validated = await safeValidateUIMessages<UIMessage>({ messages });

@@ -1,7 +1,15 @@
 // The chat-stream endpoint as a runtime-independent service: validate, authenticate,
 // admit, then stream the model's answer in the protocol the client speaks.
 import { randomUUID } from 'node:crypto';
-import { convertToModelMessages, generateId, stepCountIs, streamText, type ModelMessage, type ToolSet, type UIMessage } from 'ai';
+import {
+  convertToModelMessages,
+  generateId,
+  stepCountIs,
+  streamText,
+  type ModelMessage,
+  type ToolSet,
+  type UIMessage,
+} from 'ai';
 import { errorResponse, httpError } from '../http/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../http/types.js';
 import type { Authenticator } from '../auth/bearer-auth.js';
@@ -51,16 +59,23 @@ export function createChatStreamHandler(deps: ChatStreamDependencies): ChatStrea
     try {
       return await handle(deps, req, clientGone);
     } catch (err) {
-      if (!(err instanceof Error && 'isBoom' in err)) deps.logger.error('chat-stream request failed', { error: err as Error });
+      if (!(err instanceof Error && 'isBoom' in err))
+        deps.logger.error('chat-stream request failed', { error: err as Error });
       return { ...errorResponse(err), done: settled };
     }
   };
 }
 
-async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientGone: AbortSignal): Promise<ChatStreamResponse> {
+async function handle(
+  deps: ChatStreamDependencies,
+  req: ServiceRequest,
+  clientGone: AbortSignal,
+): Promise<ChatStreamResponse> {
   if (req.path !== chatStreamPath) throw httpError(404, 'not_found', `no route for ${req.path}`);
   if (req.method !== 'POST') {
-    throw httpError(405, 'method_not_allowed', `${req.method} is not allowed; use POST`, { headers: { allow: 'POST' } });
+    throw httpError(405, 'method_not_allowed', `${req.method} is not allowed; use POST`, {
+      headers: { allow: 'POST' },
+    });
   }
   const chat = await parseChatRequest(req, deps);
   const caller = await deps.authenticate(req.headers.authorization);
@@ -100,7 +115,8 @@ async function handle(deps: ChatStreamDependencies, req: ServiceRequest, clientG
     experimental_toolApprovalSecret: deps.toolApprovalSecret,
     stopWhen: stepCountIs(admitted.maxSteps),
     maxRetries: 1,
-    onError: ({ error }) => deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
+    onError: ({ error }) =>
+      deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
   });
 
   const parts = errorsAsParts(result.stream).pipeThrough(admitted.monitor(stopUpstream));
@@ -125,22 +141,33 @@ function endReason(how: BodyEnd, clientGone: AbortSignal): StreamEndReason {
 }
 
 /** The model, the messages (with answered tool confirmations resolved) and the tools of this call. */
-async function prepareCall(deps: ChatStreamDependencies, chat: ChatRequest, userId: string, admitted: AdmittedStream, registry: ToolRegistry | undefined, plainMessages: ModelMessage[]) {
+async function prepareCall(
+  deps: ChatStreamDependencies,
+  chat: ChatRequest,
+  userId: string,
+  admitted: AdmittedStream,
+  registry: ToolRegistry | undefined,
+  plainMessages: ModelMessage[],
+) {
   const languageModel = deps.resolveModel(admitted.model);
   const context = { userId, sessionId: admitted.sessionId };
-  const tools: ToolSet | undefined = registry && admitted.toolsAllowed ? registry.toolSet(context, chat.protocol) : undefined;
+  const tools: ToolSet | undefined =
+    registry && admitted.toolsAllowed ? registry.toolSet(context, chat.protocol) : undefined;
   if (!tools) return { languageModel, tools, messages: plainMessages };
   // With tools, answered confirmations are resolved and tool parts converted with their tools.
-  const conversation: ChatMessages = chat.conversation.kind === 'legacy'
-    ? { kind: 'legacy', messages: await resolveConfirmations(registry!, chat.conversation.messages, context) }
-    : chat.conversation;
+  const conversation: ChatMessages =
+    chat.conversation.kind === 'legacy'
+      ? { kind: 'legacy', messages: await resolveConfirmations(registry!, chat.conversation.messages, context) }
+      : chat.conversation;
   return { languageModel, tools, messages: await toModelMessages(conversation, tools) };
 }
 
 function answersToolConfirmation(conversation: ChatMessages, registry: ToolRegistry): boolean {
   if (conversation.kind === 'legacy') return answersConfirmation(registry, conversation.messages);
   const last: UIMessage | undefined = conversation.messages.at(-1);
-  return last?.role === 'assistant' && last.parts.some((part) => 'state' in part && part.state === 'approval-responded');
+  return (
+    last?.role === 'assistant' && last.parts.some((part) => 'state' in part && part.state === 'approval-responded')
+  );
 }
 
 async function toModelMessages(conversation: ChatMessages, tools?: ToolSet): Promise<ModelMessage[]> {

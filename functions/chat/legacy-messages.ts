@@ -45,7 +45,12 @@ function assistantWithTools(message: LegacyMessage): ModelMessage[] {
     role: 'assistant',
     content: [
       ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
-      ...invocations.map((t) => ({ type: 'tool-call' as const, toolCallId: t.toolCallId, toolName: t.toolName, input: t.args })),
+      ...invocations.map((t) => ({
+        type: 'tool-call' as const,
+        toolCallId: t.toolCallId,
+        toolName: t.toolName,
+        input: t.args,
+      })),
     ],
   };
   const answered = invocations.filter((t) => t.state === 'result');

@@ -14,8 +14,7 @@ export function onBodyEnd(source: ReadableStream<Uint8Array>, onEnd: (how: BodyE
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   let ending: Promise<void> | undefined;
-  const end = (how: BodyEnd) =>
-    (ending ??= onEnd(how).finally(resolveDone));
+  const end = (how: BodyEnd) => (ending ??= onEnd(how).finally(resolveDone));
 
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -3,7 +3,8 @@
 // one per non-empty piece, which errs on the side of counting more.
 import type { ModelMessage } from 'ai';
 
-export const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4)));
+export const estimateTokens = (text: string): number =>
+  text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
 
 const perMessageOverhead = 4;
 

@@ -18,7 +18,9 @@ export interface AwsLambdaGlobal {
 export function lambdaRuntime(): AwsLambdaGlobal {
   const runtime = (globalThis as unknown as { awslambda?: AwsLambdaGlobal }).awslambda;
   if (!runtime?.HttpResponseStream) {
-    throw new Error('awslambda.HttpResponseStream is missing: run in AWS Lambda or under the local Function URL emulator');
+    throw new Error(
+      'awslambda.HttpResponseStream is missing: run in AWS Lambda or under the local Function URL emulator',
+    );
   }
   return runtime;
 }

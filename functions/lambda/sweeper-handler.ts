@@ -7,7 +7,10 @@ import { sweepExpiredSessions, type SweepResult } from '../throttle/sweeper.js';
 
 const config = loadConfig();
 const logger = createLogger('sweeper');
-const store = new DynamoThrottleStore(createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }), config.tables);
+const store = new DynamoThrottleStore(
+  createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }),
+  config.tables,
+);
 
 export async function handler(): Promise<SweepResult> {
   const total: SweepResult = { examined: 0, settled: 0 };

@@ -14,7 +14,13 @@ export interface ThrottleMetrics {
   admitted(tier: string, model: string): void;
   rejected(reason: string): void;
   terminated(reason: string): void;
-  settled(session: { model: string; inputTokens: number; outputTokens: number; costMicros: number; firstByteMs?: number }): void;
+  settled(session: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    costMicros: number;
+    firstByteMs?: number;
+  }): void;
 }
 
 export function createThrottleMetrics(serviceName = metricsService): ThrottleMetrics {
@@ -38,7 +44,9 @@ export function createThrottleMetrics(serviceName = metricsService): ThrottleMet
           ['OutputTokens', MetricUnit.Count, s.outputTokens],
           // The cost-per-hour alarm sums this metric (micro-units) over an hour.
           ['CostMicros', MetricUnit.Count, s.costMicros],
-          ...(s.firstByteMs === undefined ? [] : ([['TimeToFirstByte', MetricUnit.Milliseconds, s.firstByteMs]] as Values)),
+          ...(s.firstByteMs === undefined
+            ? []
+            : ([['TimeToFirstByte', MetricUnit.Milliseconds, s.firstByteMs]] as Values)),
         ],
         { model: s.model },
       ),

@@ -50,7 +50,10 @@ export function encodePart(part: TextStreamPart<ToolSet>, messageId: () => strin
     case 'tool-result':
       return line(partCodes.toolResult, { toolCallId: part.toolCallId, result: part.output });
     case 'tool-error':
-      return line(partCodes.toolResult, { toolCallId: part.toolCallId, result: { error: String(errorMessage(part.error)) } });
+      return line(partCodes.toolResult, {
+        toolCallId: part.toolCallId,
+        result: { error: String(errorMessage(part.error)) },
+      });
     case 'tool-output-denied':
       return line(partCodes.toolResult, { toolCallId: part.toolCallId, result: { denied: true } });
     case 'finish-step':

@@ -23,8 +23,9 @@ export class StreamError extends Error {
 
 /** The string an error part carries: `{"type":...,"message":...}`. Provider internals never leak. */
 export function streamErrorText(error: unknown): string {
-  const known = error instanceof StreamError
-    ? error
-    : new StreamError('provider_error', 'The model provider failed while streaming; the answer is incomplete.');
+  const known =
+    error instanceof StreamError
+      ? error
+      : new StreamError('provider_error', 'The model provider failed while streaming; the answer is incomplete.');
   return JSON.stringify({ type: known.type, message: known.message });
 }

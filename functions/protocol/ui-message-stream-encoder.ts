@@ -1,6 +1,13 @@
 // Encodes AI SDK stream parts as the UI message stream of the current `useChat`
 // (SSE `data: {json}` chunks), using the `ai` package's own converters.
-import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS, toUIMessageStream, type TextStreamPart, type ToolSet, type UIMessage } from 'ai';
+import {
+  JsonToSseTransformStream,
+  UI_MESSAGE_STREAM_HEADERS,
+  toUIMessageStream,
+  type TextStreamPart,
+  type ToolSet,
+  type UIMessage,
+} from 'ai';
 import { streamErrorText } from './stream-error.js';
 import type { StreamNotice } from './stream-notice.js';
 

@@ -3,7 +3,14 @@
 // and a credit reservation of the worst case, degrading to the tier's cheaper model when
 // the balance cannot cover the requested one. The store turns an admit into one
 // conditional write whose conditions re-check exactly these rules.
-import { modelKey, parseModelKey, priceOf, type ModelCatalog, type ModelRef, type ModelPrice } from '../providers/catalog.js';
+import {
+  modelKey,
+  parseModelKey,
+  priceOf,
+  type ModelCatalog,
+  type ModelRef,
+  type ModelPrice,
+} from '../providers/catalog.js';
 import type { Account, PendingReservation } from './account.js';
 import type { Tier } from './tier.js';
 import { modelAllowed } from './tier.js';
@@ -81,11 +88,28 @@ export type AdmissionDecision = Admit | Refusal;
 /** Time a lease outlives its stream's longest possible run before it is presumed dead. */
 export const leaseGraceMs = 60_000;
 
-const refuse = (status: Refusal['status'], type: RefusalType, message: string, rateLimit: RateLimitState, extra: Partial<Refusal> = {}): Refusal => ({
-  admitted: false, status, type, message, rateLimit, ...extra,
+const refuse = (
+  status: Refusal['status'],
+  type: RefusalType,
+  message: string,
+  rateLimit: RateLimitState,
+  extra: Partial<Refusal> = {},
+): Refusal => ({
+  admitted: false,
+  status,
+  type,
+  message,
+  rateLimit,
+  ...extra,
 });
 
-export function decideAdmission(account: Account, tier: Tier, request: AdmissionInput, catalog: ModelCatalog, now: number): AdmissionDecision {
+export function decideAdmission(
+  account: Account,
+  tier: Tier,
+  request: AdmissionInput,
+  catalog: ModelCatalog,
+  now: number,
+): AdmissionDecision {
   const bucket = takeFromBucket({ tat: account.tat }, tier, now);
   const rateLimit: RateLimitState = { limit: tier.burst, remaining: bucket.remaining, resetMs: bucket.resetMs };
   const requested = modelKey(request.model);
@@ -94,29 +118,59 @@ export function decideAdmission(account: Account, tier: Tier, request: Admission
     return refuse(403, 'model_not_allowed', `model ${requested} is not included in the ${tier.name} tier`, rateLimit);
   }
   const missing = request.features.find((f) => !(tier.features as string[]).includes(f));
-  if (missing) return refuse(403, 'feature_not_allowed', `feature ${missing} is not included in the ${tier.name} tier`, rateLimit);
+  if (missing)
+    return refuse(403, 'feature_not_allowed', `feature ${missing} is not included in the ${tier.name} tier`, rateLimit);
 
   if (!bucket.allowed) {
-    return refuse(429, 'rate_limit_exceeded', `request rate limit of the ${tier.name} tier reached (${tier.requestsPerHour}/hour, burst ${tier.burst})`, rateLimit, { retryAfterMs: bucket.retryAfterMs });
+    return refuse(
+      429,
+      'rate_limit_exceeded',
+      `request rate limit of the ${tier.name} tier reached (${tier.requestsPerHour}/hour, burst ${tier.burst})`,
+      rateLimit,
+      { retryAfterMs: bucket.retryAfterMs },
+    );
   }
   const lease = takeLease(account.pending, tier.concurrentStreams, now);
   if (!lease.allowed) {
-    return refuse(429, 'concurrency_limit_exceeded', `the ${tier.name} tier allows ${tier.concurrentStreams} concurrent stream(s)`, rateLimit, { retryAfterMs: 5_000, expiredLeases: lease.expired });
+    return refuse(
+      429,
+      'concurrency_limit_exceeded',
+      `the ${tier.name} tier allows ${tier.concurrentStreams} concurrent stream(s)`,
+      rateLimit,
+      { retryAfterMs: 5_000, expiredLeases: lease.expired },
+    );
   }
   // A tool loop sends the prompt again at every step: its worst case is steps x prompt.
   const toolsAllowed = request.toolsRequested && (tier.features as string[]).includes('tool_execution');
   const maxSteps = toolsAllowed ? tier.maxSteps : 1;
   const inputTokens = request.inputTokens * maxSteps;
-  const window = takeFromWindow({ window: account.tpmWindow, tokens: account.tpmTokens }, tier.tokensPerMinute, inputTokens + tier.maxTokensPerRequest, inputTokens + 1, now);
+  const window = takeFromWindow(
+    { window: account.tpmWindow, tokens: account.tpmTokens },
+    tier.tokensPerMinute,
+    inputTokens + tier.maxTokensPerRequest,
+    inputTokens + 1,
+    now,
+  );
   if (!window.allowed) {
-    return refuse(429, 'tokens_per_minute_exceeded', `tokens per minute limit of the ${tier.name} tier reached (${tier.tokensPerMinute})`, rateLimit, { retryAfterMs: window.retryAfterMs });
+    return refuse(
+      429,
+      'tokens_per_minute_exceeded',
+      `tokens per minute limit of the ${tier.name} tier reached (${tier.tokensPerMinute})`,
+      rateLimit,
+      { retryAfterMs: window.retryAfterMs },
+    );
   }
 
   const outputCap = Math.min(tier.maxTokensPerRequest, window.grant - inputTokens);
   const capBinding: BindingLimit = outputCap < tier.maxTokensPerRequest ? 'rate_limit_exceeded' : 'max_tokens_exceeded';
   const sized = sizeReservation(account.available, tier, { ...request, inputTokens }, catalog, outputCap, capBinding);
   if (!sized) {
-    return refuse(402, 'credits_exhausted', `the balance (${account.available} micro-units available) cannot pay for this request`, rateLimit);
+    return refuse(
+      402,
+      'credits_exhausted',
+      `the balance (${account.available} micro-units available) cannot pay for this request`,
+      rateLimit,
+    );
   }
 
   const grant = inputTokens + sized.maxOutputTokens;
@@ -135,7 +189,12 @@ export function decideAdmission(account: Account, tier: Tier, request: Admission
       tier: tier.name,
       sessionId: request.sessionId,
       now,
-      bucket: { variant: bucket.variant, intervalMs: bucket.intervalMs, newTat: bucket.newTat, ceiling: bucket.ceiling },
+      bucket: {
+        variant: bucket.variant,
+        intervalMs: bucket.intervalMs,
+        newTat: bucket.newTat,
+        ceiling: bucket.ceiling,
+      },
       maxConcurrent: tier.concurrentStreams,
       window: { variant: window.variant, window: window.window, grant, ceiling: tier.tokensPerMinute - grant },
       reserve: sized.reserve,
@@ -163,12 +222,21 @@ interface SizedReservation {
 }
 
 /** Full worst case on the requested model; else the tier's cheaper model; else what the balance affords. */
-function sizeReservation(available: number, tier: Tier, request: AdmissionInput, catalog: ModelCatalog, outputCap: number, capBinding: BindingLimit): SizedReservation | undefined {
+function sizeReservation(
+  available: number,
+  tier: Tier,
+  request: AdmissionInput,
+  catalog: ModelCatalog,
+  outputCap: number,
+  capBinding: BindingLimit,
+): SizedReservation | undefined {
   const full = (model: ModelRef, degraded: boolean): SizedReservation | undefined => {
     const price = priceOf(catalog, model);
     if (!price) return undefined;
     const reserve = costOf(price, request.inputTokens, outputCap);
-    return reserve <= available ? { model, price, degraded, reserve, maxOutputTokens: outputCap, binding: capBinding } : undefined;
+    return reserve <= available
+      ? { model, price, degraded, reserve, maxOutputTokens: outputCap, binding: capBinding }
+      : undefined;
   };
   const requestedPrice = priceOf(catalog, request.model);
   if (!requestedPrice) return undefined;

@@ -17,7 +17,12 @@ export interface StreamBudget {
   deadline: number;
 }
 
-export function monitorVerdict(budget: StreamBudget, usage: TokenUsage, nextOutputTokens: number, now: number): StreamError | undefined {
+export function monitorVerdict(
+  budget: StreamBudget,
+  usage: TokenUsage,
+  nextOutputTokens: number,
+  now: number,
+): StreamError | undefined {
   const output = usage.outputTokens + nextOutputTokens;
   if (now >= budget.deadline) return limitError('max_duration_exceeded');
   if (output > budget.maxTokensPerRequest) return limitError('max_tokens_exceeded');
@@ -28,7 +33,7 @@ export function monitorVerdict(budget: StreamBudget, usage: TokenUsage, nextOutp
 
 const messages: Record<BindingLimit | 'max_duration_exceeded' | 'session_terminated', string> = {
   max_tokens_exceeded: 'The answer reached the maximum tokens per request of your tier.',
-  rate_limit_exceeded: 'The answer reached your tier\'s tokens-per-minute limit.',
+  rate_limit_exceeded: "The answer reached your tier's tokens-per-minute limit.",
   credits_exhausted: 'Your credits ran out during this answer.',
   max_duration_exceeded: 'The answer reached the maximum stream duration of your tier.',
   session_terminated: 'This session was terminated by an administrator.',

@@ -13,7 +13,12 @@ export interface SettlementAmounts extends TokenUsage {
   unusedGrant: number;
 }
 
-export function settlementAmounts(usage: TokenUsage, reserved: number, tokenGrant: number, price: ModelPrice): SettlementAmounts {
+export function settlementAmounts(
+  usage: TokenUsage,
+  reserved: number,
+  tokenGrant: number,
+  price: ModelPrice,
+): SettlementAmounts {
   const cost = costOf(price, usage.inputTokens, usage.outputTokens);
   const charge = Math.min(cost, reserved);
   return {

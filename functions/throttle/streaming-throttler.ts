@@ -42,7 +42,8 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 
 function refusalError(refusal: Refusal) {
   const headers = rateLimitHeaders(refusal.rateLimit);
-  if (refusal.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
+  if (refusal.retryAfterMs !== undefined)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
   return httpError(refusal.status, refusal.type, refusal.message, { headers });
 }
 
@@ -60,10 +61,15 @@ export class StreamingThrottler implements StreamGate {
       return await this.admitMetered(request);
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      this.options.logger.error('throttle store unavailable at admission', { userId: request.userId, error: err.message });
+      this.options.logger.error('throttle store unavailable at admission', {
+        userId: request.userId,
+        error: err.message,
+      });
       if (this.options.failOpen) return this.admitUnmetered(request);
       this.options.metrics.rejected('store_unavailable');
-      throw httpError(503, 'store_unavailable', 'usage metering is unavailable; no stream was started', { headers: { 'retry-after': '5' } });
+      throw httpError(503, 'store_unavailable', 'usage metering is unavailable; no stream was started', {
+        headers: { 'retry-after': '5' },
+      });
     }
   }
 
@@ -73,13 +79,30 @@ export class StreamingThrottler implements StreamGate {
     let account = this.accounts.get(request.userId);
     let fresh = false;
     if (!account) {
-      account = await store.ensureAccount(request.userId, this.options.defaultTier, this.options.signupCredits, this.clock());
+      account = await store.ensureAccount(
+        request.userId,
+        this.options.defaultTier,
+        this.options.signupCredits,
+        this.clock(),
+      );
       fresh = true;
     }
     let recovered = false;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const tier = await this.tier(account.tier);
-      const decision = decideAdmission(account, tier, { sessionId, model: request.model, inputTokens: request.inputTokens, features: request.features, toolsRequested: request.toolsRequested }, this.options.catalog, this.clock());
+      const decision = decideAdmission(
+        account,
+        tier,
+        {
+          sessionId,
+          model: request.model,
+          inputTokens: request.inputTokens,
+          features: request.features,
+          toolsRequested: request.toolsRequested,
+        },
+        this.options.catalog,
+        this.clock(),
+      );
       if (decision.admitted) {
         const updated = await store.admit(decision.write);
         if (updated) {
@@ -104,7 +127,9 @@ export class StreamingThrottler implements StreamGate {
       fresh = true;
     }
     this.reject(request.userId, 'contention');
-    throw httpError(429, 'rate_limit_exceeded', 'too many simultaneous requests for this account; retry shortly', { headers: { 'retry-after': '1' } });
+    throw httpError(429, 'rate_limit_exceeded', 'too many simultaneous requests for this account; retry shortly', {
+      headers: { 'retry-after': '1' },
+    });
   }
 
   /** Counts a refusal; the count is written without delaying the refusal itself. */
@@ -135,7 +160,13 @@ export class StreamingThrottler implements StreamGate {
     const now = write.now;
     const model = modelKey(decision.model);
     return new ThrottledStream(
-      { store: this.options.store, clock: this.clock, heartbeatMs: this.options.heartbeatMs, logger: this.options.logger, metrics: this.options.metrics },
+      {
+        store: this.options.store,
+        clock: this.clock,
+        heartbeatMs: this.options.heartbeatMs,
+        logger: this.options.logger,
+        metrics: this.options.metrics,
+      },
       {
         opening: {
           sessionId: write.sessionId,
@@ -151,19 +182,25 @@ export class StreamingThrottler implements StreamGate {
           tokensIn: request.inputTokens,
         },
         model: decision.model,
-        limits: { maxTokensPerRequest: tier.maxTokensPerRequest, price: decision.price, deadline: now + tier.maxStreamSeconds * 1000 },
+        limits: {
+          maxTokensPerRequest: tier.maxTokensPerRequest,
+          price: decision.price,
+          deadline: now + tier.maxStreamSeconds * 1000,
+        },
         maxOutputTokens: decision.maxOutputTokens,
         binding: decision.binding,
         maxSteps: decision.maxSteps,
         toolsAllowed: decision.toolsAllowed,
         headers: rateLimitHeaders(decision.rateLimit),
         notices: decision.degradedFrom
-          ? [{
-              type: 'model_degraded',
-              requestedModel: modelKey(decision.degradedFrom),
-              model,
-              message: `Your balance does not cover ${modelKey(decision.degradedFrom)}; this answer uses ${model}.`,
-            }]
+          ? [
+              {
+                type: 'model_degraded',
+                requestedModel: modelKey(decision.degradedFrom),
+                model,
+                message: `Your balance does not cover ${modelKey(decision.degradedFrom)}; this answer uses ${model}.`,
+              },
+            ]
           : [],
       },
     );
@@ -171,10 +208,18 @@ export class StreamingThrottler implements StreamGate {
 
   /** Configured fail-open: stream without metering, capped by the default tier, and say so loudly in the logs. */
   private async admitUnmetered(request: AdmissionRequest): Promise<AdmittedStream> {
-    this.options.logger.warn('admitting UNMETERED stream (THROTTLE_FAIL_OPEN)', { userId: request.userId, model: modelKey(request.model) });
+    this.options.logger.warn('admitting UNMETERED stream (THROTTLE_FAIL_OPEN)', {
+      userId: request.userId,
+      model: modelKey(request.model),
+    });
     this.options.metrics.admitted('unmetered', modelKey(request.model));
     const cachedDefault = this.tiers.get(this.options.defaultTier)?.tier;
     const stream = await unmeteredGate.admit(request);
-    return { ...stream, maxOutputTokens: cachedDefault?.maxTokensPerRequest ?? 1_000, maxSteps: 1, toolsAllowed: false };
+    return {
+      ...stream,
+      maxOutputTokens: cachedDefault?.maxTokensPerRequest ?? 1_000,
+      maxSteps: 1,
+      toolsAllowed: false,
+    };
   }
 }

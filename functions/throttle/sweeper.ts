@@ -13,7 +13,13 @@ export interface SweepResult {
   settled: number;
 }
 
-function settleAbandoned(store: ThrottleStore, catalog: ModelCatalog, session: SessionOpening & { tokensOut?: number }, now: number, leaseExpiredBefore: number): Promise<SettlementOutcome> {
+function settleAbandoned(
+  store: ThrottleStore,
+  catalog: ModelCatalog,
+  session: SessionOpening & { tokensOut?: number },
+  now: number,
+  leaseExpiredBefore: number,
+): Promise<SettlementOutcome> {
   const ref = parseModelKey(session.model);
   const price = ref ? priceOf(catalog, ref) : undefined;
   const usage = { inputTokens: session.tokensIn, outputTokens: session.tokensOut ?? 0 };
@@ -21,10 +27,23 @@ function settleAbandoned(store: ThrottleStore, catalog: ModelCatalog, session: S
   const amounts = price
     ? settlementAmounts(usage, session.reserved, session.tokenGrant, price)
     : { ...usage, charge: session.reserved, overrun: 0, unusedGrant: 0 };
-  return store.settle({ session, amounts, usageSource: 'estimate', endReason: 'lease_expired', now, leaseExpiredBefore });
+  return store.settle({
+    session,
+    amounts,
+    usageSource: 'estimate',
+    endReason: 'lease_expired',
+    now,
+    leaseExpiredBefore,
+  });
 }
 
-export async function sweepExpiredSessions(store: ThrottleStore, catalog: ModelCatalog, now: number, graceMs: number, batch = 100): Promise<SweepResult> {
+export async function sweepExpiredSessions(
+  store: ThrottleStore,
+  catalog: ModelCatalog,
+  now: number,
+  graceMs: number,
+  batch = 100,
+): Promise<SweepResult> {
   const cutoff = now - graceMs;
   const expired: SessionRecord[] = await store.expiredSessions(cutoff, batch);
   let settled = 0;
@@ -35,7 +54,13 @@ export async function sweepExpiredSessions(store: ThrottleStore, catalog: ModelC
 }
 
 /** Settles reservations whose hard expiry passed, so their stream slots and credits come back. */
-export async function releaseExpiredReservations(store: ThrottleStore, catalog: ModelCatalog, account: Account, sessionIds: string[], now: number): Promise<number> {
+export async function releaseExpiredReservations(
+  store: ThrottleStore,
+  catalog: ModelCatalog,
+  account: Account,
+  sessionIds: string[],
+  now: number,
+): Promise<number> {
   let released = 0;
   for (const sessionId of sessionIds) {
     const pending = account.pending[sessionId];

@@ -110,10 +110,15 @@ export class ThrottledStream implements AdmittedStream {
       this.firstByteMs ??= this.context.clock() - this.spec.opening.startedAt;
     }
     this.tally.observe(part);
-    if (part.type === 'error') this.endReason = part.error instanceof StreamError ? (part.error.type as SessionEndReason) : 'provider_error';
+    if (part.type === 'error')
+      this.endReason = part.error instanceof StreamError ? (part.error.type as SessionEndReason) : 'provider_error';
     controller.enqueue(part);
     // The provider stopped at the output cap this stream was given: say which limit it was.
-    if (part.type === 'finish-step' && part.finishReason === 'length' && (part.usage.outputTokens ?? 0) >= this.maxOutputTokens) {
+    if (
+      part.type === 'finish-step' &&
+      part.finishReason === 'length' &&
+      (part.usage.outputTokens ?? 0) >= this.maxOutputTokens
+    ) {
       this.stop(limitError(this.spec.binding));
     }
   }
@@ -135,7 +140,10 @@ export class ThrottledStream implements AdmittedStream {
 
   private startTimers(): void {
     const { clock, heartbeatMs } = this.context;
-    const deadline = setTimeout(() => this.stop(limitError('max_duration_exceeded')), Math.max(0, this.budget.deadline - clock()));
+    const deadline = setTimeout(
+      () => this.stop(limitError('max_duration_exceeded')),
+      Math.max(0, this.budget.deadline - clock()),
+    );
     const heartbeat = setInterval(() => void this.heartbeat(), heartbeatMs);
     for (const timer of [deadline, heartbeat]) timer.unref();
     this.timers.push(deadline, heartbeat);
@@ -151,7 +159,8 @@ export class ThrottledStream implements AdmittedStream {
     const now = this.context.clock();
     try {
       const answer = await this.context.store.heartbeat(this.sessionId, now + this.leaseMs, this.tally.usage, now);
-      if (!answer.active) return this.stop(new StreamError('session_terminated', 'This session\'s lease was lost; it has been settled.'));
+      if (!answer.active)
+        return this.stop(new StreamError('session_terminated', "This session's lease was lost; it has been settled."));
       this.leaseUntil = now + this.leaseMs;
       if (answer.killRequested) this.stop(limitError('session_terminated'));
     } catch (err) {
@@ -180,19 +189,46 @@ export class ThrottledStream implements AdmittedStream {
     for (let attempt = 1; ; attempt++) {
       const now = this.context.clock();
       try {
-        const outcome = await this.context.store.settle({ session: opening, amounts, usageSource: this.tally.source, endReason, now });
-        this.context.metrics.settled({ model: opening.model, inputTokens: amounts.inputTokens, outputTokens: amounts.outputTokens, costMicros: amounts.charge, firstByteMs: this.firstByteMs });
+        const outcome = await this.context.store.settle({
+          session: opening,
+          amounts,
+          usageSource: this.tally.source,
+          endReason,
+          now,
+        });
+        this.context.metrics.settled({
+          model: opening.model,
+          inputTokens: amounts.inputTokens,
+          outputTokens: amounts.outputTokens,
+          costMicros: amounts.charge,
+          firstByteMs: this.firstByteMs,
+        });
         this.context.logger.info('session settled', {
-          sessionId: this.sessionId, userId: opening.userId, tier: opening.tier, model: opening.model, requestedModel: opening.requestedModel,
-          decision: 'admitted', endReason, outcome, inputTokens: amounts.inputTokens, outputTokens: amounts.outputTokens,
-          usageSource: this.tally.source, reserved: opening.reserved, charged: amounts.charge, overrun: amounts.overrun,
-          firstByteMs: this.firstByteMs, durationMs: now - started,
+          sessionId: this.sessionId,
+          userId: opening.userId,
+          tier: opening.tier,
+          model: opening.model,
+          requestedModel: opening.requestedModel,
+          decision: 'admitted',
+          endReason,
+          outcome,
+          inputTokens: amounts.inputTokens,
+          outputTokens: amounts.outputTokens,
+          usageSource: this.tally.source,
+          reserved: opening.reserved,
+          charged: amounts.charge,
+          overrun: amounts.overrun,
+          firstByteMs: this.firstByteMs,
+          durationMs: now - started,
         });
         return;
       } catch (err) {
         if (attempt >= settleAttempts) {
           // The sweeper settles it once the lease runs out; the session record keeps the last heartbeat's usage.
-          this.context.logger.error('settlement failed; left to the sweeper', { sessionId: this.sessionId, error: String(err) });
+          this.context.logger.error('settlement failed; left to the sweeper', {
+            sessionId: this.sessionId,
+            error: String(err),
+          });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

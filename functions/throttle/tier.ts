@@ -4,7 +4,9 @@ import { z } from 'zod';
 const positiveInt = z.number().int().positive();
 
 /** `provider:model`, `provider:*` or `*`. */
-export const modelPatternSchema = z.string().regex(/^(\*|(openai|groq|local):(\*|[^\s:]+))$/, 'expected "provider:model", "provider:*" or "*"');
+export const modelPatternSchema = z
+  .string()
+  .regex(/^(\*|(openai|groq|local):(\*|[^\s:]+))$/, 'expected "provider:model", "provider:*" or "*"');
 
 export const knownFeatures = ['tool_execution'] as const;
 export type Feature = (typeof knownFeatures)[number];
@@ -19,7 +21,10 @@ export const tierLimitsSchema = z.object({
   maxSteps: positiveInt.max(50).default(5),
   allowedModels: z.array(modelPatternSchema).min(1),
   features: z.array(z.enum(knownFeatures)).default([]),
-  degradeTo: z.string().regex(/^(openai|groq|local):[^\s:]+$/, 'expected "provider:model"').optional(),
+  degradeTo: z
+    .string()
+    .regex(/^(openai|groq|local):[^\s:]+$/, 'expected "provider:model"')
+    .optional(),
 });
 export type TierLimits = z.infer<typeof tierLimitsSchema>;
 

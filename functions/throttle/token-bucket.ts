@@ -15,13 +15,22 @@ export interface BucketState {
 export type BucketVariant = 'idle' | 'busy';
 
 export type BucketDecision =
-  | { allowed: true; variant: BucketVariant; intervalMs: number; newTat: number; ceiling: number; remaining: number; resetMs: number }
+  | {
+      allowed: true;
+      variant: BucketVariant;
+      intervalMs: number;
+      newTat: number;
+      ceiling: number;
+      remaining: number;
+      resetMs: number;
+    }
   | { allowed: false; retryAfterMs: number; remaining: 0; resetMs: number };
 
 export const bucketInterval = (limits: BucketLimits): number => Math.ceil(3_600_000 / limits.requestsPerHour);
 
 /** Largest tat (before the take) that still admits a request at `now`. */
-export const bucketCeiling = (limits: BucketLimits, now: number): number => now + (limits.burst - 1) * bucketInterval(limits);
+export const bucketCeiling = (limits: BucketLimits, now: number): number =>
+  now + (limits.burst - 1) * bucketInterval(limits);
 
 export function takeFromBucket(state: BucketState, limits: BucketLimits, now: number): BucketDecision {
   const interval = bucketInterval(limits);

@@ -39,7 +39,10 @@ export class UsageTally {
         inputTokens: part.usage.inputTokens ?? this.currentInputEstimate(),
         outputTokens: part.usage.outputTokens ?? this.currentOutput,
       };
-      this.reported = { inputTokens: this.reported.inputTokens + step.inputTokens, outputTokens: this.reported.outputTokens + step.outputTokens };
+      this.reported = {
+        inputTokens: this.reported.inputTokens + step.inputTokens,
+        outputTokens: this.reported.outputTokens + step.outputTokens,
+      };
       this.stepsReported += 1;
       this.lastStep = step;
       this.currentStarted = false;

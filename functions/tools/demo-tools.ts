@@ -29,7 +29,13 @@ export function demoTools(deps: DemoToolDependencies): ToolDefinition[] {
       execute: async (_input, { userId }) => {
         const account = await deps.getAccount(userId);
         if (!account) return { found: false };
-        return { found: true, tier: account.tier, balance: account.balance, available: account.available, openStreams: Object.keys(account.pending).length };
+        return {
+          found: true,
+          tier: account.tier,
+          balance: account.balance,
+          available: account.available,
+          openStreams: Object.keys(account.pending).length,
+        };
       },
     }),
     defineTool({

@@ -10,14 +10,17 @@ export function confirmationAnswer(result: unknown): boolean | undefined {
   if (result === true || result === 'yes' || result === 'confirmed') return true;
   if (result === false || result === 'no' || result === 'denied') return false;
   if (result && typeof result === 'object') {
-    const answer = (result as { confirmed?: unknown; approved?: unknown }).confirmed ?? (result as { approved?: unknown }).approved;
+    const answer =
+      (result as { confirmed?: unknown; approved?: unknown }).confirmed ?? (result as { approved?: unknown }).approved;
     if (typeof answer === 'boolean') return answer;
   }
   return undefined;
 }
 
 const isAnsweredConfirmation = (registry: ToolRegistry, invocation: LegacyToolInvocation) =>
-  invocation.state === 'result' && registry.needsConfirmation(invocation.toolName) && confirmationAnswer(invocation.result) !== undefined;
+  invocation.state === 'result' &&
+  registry.needsConfirmation(invocation.toolName) &&
+  confirmationAnswer(invocation.result) !== undefined;
 
 /** Whether this request answers a confirmation (the user wants a tool to run now). */
 export function answersConfirmation(registry: ToolRegistry, messages: LegacyMessage[]): boolean {
@@ -25,27 +28,40 @@ export function answersConfirmation(registry: ToolRegistry, messages: LegacyMess
   return last?.role === 'assistant' && (last.toolInvocations ?? []).some((t) => isAnsweredConfirmation(registry, t));
 }
 
-export async function resolveConfirmations(registry: ToolRegistry, messages: LegacyMessage[], request: RequestToolContext): Promise<LegacyMessage[]> {
+export async function resolveConfirmations(
+  registry: ToolRegistry,
+  messages: LegacyMessage[],
+  request: RequestToolContext,
+): Promise<LegacyMessage[]> {
   const resolved: LegacyMessage[] = [];
   for (const message of messages) {
     if (message.role !== 'assistant' || !message.toolInvocations?.some((t) => isAnsweredConfirmation(registry, t))) {
       resolved.push(message);
       continue;
     }
-    const toolInvocations = await Promise.all(message.toolInvocations.map(async (invocation) => {
-      if (!isAnsweredConfirmation(registry, invocation)) return invocation;
-      return { ...invocation, result: await resultFor(registry, invocation, request) };
-    }));
+    const toolInvocations = await Promise.all(
+      message.toolInvocations.map(async (invocation) => {
+        if (!isAnsweredConfirmation(registry, invocation)) return invocation;
+        return { ...invocation, result: await resultFor(registry, invocation, request) };
+      }),
+    );
     resolved.push({ ...message, toolInvocations });
   }
   return resolved;
 }
 
-async function resultFor(registry: ToolRegistry, invocation: LegacyToolInvocation, request: RequestToolContext): Promise<unknown> {
+async function resultFor(
+  registry: ToolRegistry,
+  invocation: LegacyToolInvocation,
+  request: RequestToolContext,
+): Promise<unknown> {
   if (!confirmationAnswer(invocation.result)) return { denied: true, message: 'The user declined to run this tool.' };
   const definition = registry.get(invocation.toolName)!;
   const input = definition.inputSchema.safeParse(invocation.args);
-  if (!input.success) return { error: `invalid arguments for ${invocation.toolName}: ${input.error.issues.map((i) => i.message).join('; ')}` };
+  if (!input.success)
+    return {
+      error: `invalid arguments for ${invocation.toolName}: ${input.error.issues.map((i) => i.message).join('; ')}`,
+    };
   try {
     return await registry.run(definition, input.data, { ...request, toolCallId: invocation.toolCallId });
   } catch (err) {

@@ -40,8 +40,16 @@ export class ToolRegistry {
   /** Runs a tool; a confirmed tool runs once per call, later calls get the recorded output. */
   async run(definition: ToolDefinition, input: unknown, context: ToolContext): Promise<unknown> {
     if (definition.confirmation === 'automatic') return definition.execute(input, context);
-    const outcome = await runOnce(this.runs, context.userId, context.toolCallId, definition.name, () => definition.execute(input, context), this.clock);
-    if (outcome.state === 'in_progress') throw new Error(`tool call ${context.toolCallId} was started before and its outcome is unknown`);
+    const outcome = await runOnce(
+      this.runs,
+      context.userId,
+      context.toolCallId,
+      definition.name,
+      () => definition.execute(input, context),
+      this.clock,
+    );
+    if (outcome.state === 'in_progress')
+      throw new Error(`tool call ${context.toolCallId} was started before and its outcome is unknown`);
     return outcome.output;
   }
 
@@ -63,6 +71,8 @@ export class ToolRegistry {
 
   /** The AI SDK approval configuration: tools that need the user's confirmation. */
   approvals(): Record<string, 'user-approval'> {
-    return Object.fromEntries([...this.byName.values()].filter((d) => d.confirmation === 'user').map((d) => [d.name, 'user-approval' as const]));
+    return Object.fromEntries(
+      [...this.byName.values()].filter((d) => d.confirmation === 'user').map((d) => [d.name, 'user-approval' as const]),
+    );
   }
 }

@@ -10,12 +10,21 @@ export interface ToolRunStore {
   outputOf(userId: string, toolCallId: string): Promise<{ output: unknown } | 'in_progress' | undefined>;
 }
 
-export async function runOnce(store: ToolRunStore, userId: string, toolCallId: string, toolName: string, run: () => Promise<unknown>, now: () => number): Promise<ToolRunOutcome> {
+export async function runOnce(
+  store: ToolRunStore,
+  userId: string,
+  toolCallId: string,
+  toolName: string,
+  run: () => Promise<unknown>,
+  now: () => number,
+): Promise<ToolRunOutcome> {
   if (await store.claim(userId, toolCallId, toolName, now())) {
     const output = await run();
     await store.complete(userId, toolCallId, output, now());
     return { state: 'ran', output };
   }
   const recorded = await store.outputOf(userId, toolCallId);
-  return recorded && recorded !== 'in_progress' ? { state: 'replayed', output: recorded.output } : { state: 'in_progress' };
+  return recorded && recorded !== 'in_progress'
+    ? { state: 'replayed', output: recorded.output }
+    : { state: 'in_progress' };
 }

@@ -10,7 +10,9 @@ export const streamUrlStreams: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== resourceTypes.functionUrl || !isStreamResource(args.name)) return;
     if (args.props.invokeMode !== 'RESPONSE_STREAM') {
-      reportViolation(`Function URL ${args.name} serves the chat stream but its invokeMode is ${args.props.invokeMode ?? 'BUFFERED'}; set RESPONSE_STREAM or answers arrive all at once.`);
+      reportViolation(
+        `Function URL ${args.name} serves the chat stream but its invokeMode is ${args.props.invokeMode ?? 'BUFFERED'}; set RESPONSE_STREAM or answers arrive all at once.`,
+      );
     }
   },
 };
@@ -22,9 +24,13 @@ export const onlyStreamIsPublic: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== resourceTypes.functionUrl) return;
     if (isAdminResource(args.name) && args.props.authorizationType !== 'AWS_IAM') {
-      reportViolation(`Function URL ${args.name} belongs to the admin API and must use AWS_IAM authorization, not ${args.props.authorizationType}.`);
+      reportViolation(
+        `Function URL ${args.name} belongs to the admin API and must use AWS_IAM authorization, not ${args.props.authorizationType}.`,
+      );
     } else if (args.props.authorizationType === 'NONE' && !isStreamResource(args.name)) {
-      reportViolation(`Function URL ${args.name} is public (authorizationType NONE); only the chat stream may be, use AWS_IAM.`);
+      reportViolation(
+        `Function URL ${args.name} is public (authorizationType NONE); only the chat stream may be, use AWS_IAM.`,
+      );
     }
   },
 };
@@ -37,7 +43,11 @@ export const prodCorsRestricted: StackValidationPolicy = {
     if (!args.resources.some((r) => isProdTagged(r.props))) return;
     for (const url of args.resources.filter((r) => r.type === resourceTypes.functionUrl)) {
       const origins: string[] = url.props.cors?.allowOrigins ?? [];
-      if (origins.includes('*')) reportViolation(`Function URL ${url.name} allows CORS from "*" in a production stack; list the product's origins.`, url.urn);
+      if (origins.includes('*'))
+        reportViolation(
+          `Function URL ${url.name} allows CORS from "*" in a production stack; list the product's origins.`,
+          url.urn,
+        );
     }
   },
 };

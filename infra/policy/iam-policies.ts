@@ -4,7 +4,8 @@ import { resourceTypes, statementsOf } from './props.js';
 
 function documentsOf(type: string, props: Record<string, any>): unknown[] {
   if (type === resourceTypes.rolePolicy || type === resourceTypes.policy) return props.policy ? [props.policy] : [];
-  if (type === resourceTypes.role) return (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy).filter(Boolean);
+  if (type === resourceTypes.role)
+    return (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy).filter(Boolean);
   return [];
 }
 
@@ -18,8 +19,13 @@ export const dynamoLeastPrivilege: ResourceValidationPolicy = {
         if (statement.effect !== 'Allow') continue;
         if (statement.actions.some((a) => a === '*' || a.toLowerCase() === 'dynamodb:*')) {
           reportViolation(`${args.name} grants ${statement.actions.join(', ')}; name the actions it needs.`);
-        } else if (statement.actions.some((a) => a.toLowerCase().startsWith('dynamodb:')) && statement.resources.some((r) => r === '*' || r.endsWith(':table/*'))) {
-          reportViolation(`${args.name} grants DynamoDB actions on ${statement.resources.join(', ')}; name the tables.`);
+        } else if (
+          statement.actions.some((a) => a.toLowerCase().startsWith('dynamodb:')) &&
+          statement.resources.some((r) => r === '*' || r.endsWith(':table/*'))
+        ) {
+          reportViolation(
+            `${args.name} grants DynamoDB actions on ${statement.resources.join(', ')}; name the tables.`,
+          );
         }
       }
     }

@@ -10,12 +10,17 @@ export const lambdaLogRetention: StackValidationPolicy = {
   description: 'Every Lambda function must log to a log group of this stack that has a retention period.',
   enforcementLevel: 'mandatory',
   validateStack: (args, reportViolation) => {
-    const groups = new Map(args.resources.filter((r) => r.type === resourceTypes.logGroup).map((g) => [g.props.name as string, g]));
+    const groups = new Map(
+      args.resources.filter((r) => r.type === resourceTypes.logGroup).map((g) => [g.props.name as string, g]),
+    );
     for (const fn of args.resources.filter((r) => r.type === resourceTypes.lambda)) {
-      const groupName: string | undefined = fn.props.loggingConfig?.logGroup ?? (fn.props.name ? `/aws/lambda/${fn.props.name}` : undefined);
+      const groupName: string | undefined =
+        fn.props.loggingConfig?.logGroup ?? (fn.props.name ? `/aws/lambda/${fn.props.name}` : undefined);
       const group = groupName ? groups.get(groupName) : undefined;
-      if (!group) reportViolation(`Function ${fn.name} has no log group in this stack (logs would be kept forever).`, fn.urn);
-      else if (!group.props.retentionInDays) reportViolation(`Log group ${groupName} of function ${fn.name} has no retentionInDays.`, group.urn);
+      if (!group)
+        reportViolation(`Function ${fn.name} has no log group in this stack (logs would be kept forever).`, fn.urn);
+      else if (!group.props.retentionInDays)
+        reportViolation(`Log group ${groupName} of function ${fn.name} has no retentionInDays.`, group.urn);
     }
   },
 };
@@ -28,7 +33,9 @@ export const lambdaTimeoutBounded: ResourceValidationPolicy = {
     if (args.type !== resourceTypes.lambda) return;
     const timeout = args.props.timeout;
     if (typeof timeout !== 'number' || timeout < 1 || timeout > maxLambdaTimeoutSeconds) {
-      reportViolation(`Function ${args.name} has timeout ${timeout ?? 'unset (3 s default)'}; set it explicitly within 1-${maxLambdaTimeoutSeconds} s.`);
+      reportViolation(
+        `Function ${args.name} has timeout ${timeout ?? 'unset (3 s default)'}; set it explicitly within 1-${maxLambdaTimeoutSeconds} s.`,
+      );
     }
   },
 };
@@ -40,7 +47,8 @@ export const streamConcurrencyCapped: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== resourceTypes.lambda || !isStreamResource(args.name)) return;
     const reserved = args.props.reservedConcurrentExecutions;
-    if (typeof reserved !== 'number' || reserved < 1) reportViolation(`Function ${args.name} has no reservedConcurrentExecutions; set a cap.`);
+    if (typeof reserved !== 'number' || reserved < 1)
+      reportViolation(`Function ${args.name} has no reservedConcurrentExecutions; set a cap.`);
   },
 };
 
@@ -58,7 +66,9 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
     const variables: Record<string, unknown> = args.props.environment?.variables ?? {};
     for (const [name, value] of Object.entries(variables)) {
       if (secretLikeName.test(name) && !referenceName.test(name) && typeof value === 'string' && value.length > 0) {
-        reportViolation(`Function ${args.name} has a secret-looking environment variable ${name} with a literal value; store it in Secrets Manager and pass its ARN.`);
+        reportViolation(
+          `Function ${args.name} has a secret-looking environment variable ${name} with a literal value; store it in Secrets Manager and pass its ARN.`,
+        );
       }
     }
   },

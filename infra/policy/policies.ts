@@ -2,8 +2,19 @@
 // tests and tools import the policies from here.
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { onlyStreamIsPublic, prodCorsRestricted, streamUrlStreams } from './function-url-policies.js';
-import { prodTablesProtected, sessionsExpire, tablesEncrypted, tablesOnDemand, tablesRecoverable } from './table-policies.js';
-import { lambdaLogRetention, lambdaTimeoutBounded, noSecretsInEnvironment, streamConcurrencyCapped } from './lambda-policies.js';
+import {
+  prodTablesProtected,
+  sessionsExpire,
+  tablesEncrypted,
+  tablesOnDemand,
+  tablesRecoverable,
+} from './table-policies.js';
+import {
+  lambdaLogRetention,
+  lambdaTimeoutBounded,
+  noSecretsInEnvironment,
+  streamConcurrencyCapped,
+} from './lambda-policies.js';
 import { dynamoLeastPrivilege } from './iam-policies.js';
 
 export const resourcePolicies: ResourceValidationPolicy[] = [

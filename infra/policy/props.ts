@@ -24,11 +24,20 @@ export interface PolicyStatement {
   Resource?: string | string[];
 }
 
-const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Statements of an IAM policy document given as JSON text or an object. */
 export function statementsOf(document: unknown): Array<{ effect: string; actions: string[]; resources: string[] }> {
-  const parsed = typeof document === 'string' ? (JSON.parse(document) as { Statement?: PolicyStatement | PolicyStatement[] }) : (document as { Statement?: PolicyStatement | PolicyStatement[] } | undefined);
-  const statements = parsed?.Statement === undefined ? [] : Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-  return statements.map((s) => ({ effect: s.Effect ?? 'Allow', actions: asList(s.Action), resources: asList(s.Resource) }));
+  const parsed =
+    typeof document === 'string'
+      ? (JSON.parse(document) as { Statement?: PolicyStatement | PolicyStatement[] })
+      : (document as { Statement?: PolicyStatement | PolicyStatement[] } | undefined);
+  const statements =
+    parsed?.Statement === undefined ? [] : Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+  return statements.map((s) => ({
+    effect: s.Effect ?? 'Allow',
+    actions: asList(s.Action),
+    resources: asList(s.Resource),
+  }));
 }

@@ -4,7 +4,7 @@
 //   "echo: text"            -> streams the text back, word by word
 //   "fail after N words"    -> N words, then the connection breaks
 //   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop);
-//                              only tools the request offers, unless "force call tool ..." 
+//                              only tools the request offers, unless "force call tool ..."
 //   "... at R tokens per second" -> this answer streams at R tokens/s
 export type Script =
   | { kind: 'words'; count: number }
@@ -26,7 +26,13 @@ export function scriptFor(lastUserText: string): Script {
   const text = lastUserText.trim();
   const tool = /(force )?call tool ([A-Za-z0-9_-]+)\s*(\{.*\})?(?:\s+(\d+) times)?(?:\s|$)/s.exec(text);
   if (tool) {
-    return { kind: 'tool', toolName: tool[2]!, args: tool[3] ?? '{}', times: tool[4] ? Number(tool[4]) : 1, force: Boolean(tool[1]) };
+    return {
+      kind: 'tool',
+      toolName: tool[2]!,
+      args: tool[3] ?? '{}',
+      times: tool[4] ? Number(tool[4]) : 1,
+      force: Boolean(tool[1]),
+    };
   }
   const echo = /^echo:\s?(.*)$/s.exec(text);
   if (echo) return { kind: 'echo', text: echo[1]! };

@@ -9,7 +9,9 @@ import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
 
 const messageSchema = z.looseObject({
   role: z.string(),
-  content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()]).optional(),
+  content: z
+    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()])
+    .optional(),
 });
 const completionRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -60,7 +62,8 @@ export const countPromptTokens = (messages: ChatMessage[]): number =>
   messages.reduce((sum, m) => sum + 4 + Math.ceil(textOf(m).length / 4), 0);
 
 /** After tool results arrive, the model reports on them instead of calling again (unless asked to call K times). */
-const lastUserText = (messages: ChatMessage[]) => textOf(messages.findLast((m) => m.role === 'user') ?? { role: 'user' });
+const lastUserText = (messages: ChatMessage[]) =>
+  textOf(messages.findLast((m) => m.role === 'user') ?? { role: 'user' });
 
 type Plan = Script | { kind: 'tool-report'; text: string };
 
@@ -78,8 +81,19 @@ function planFor(messages: ChatMessage[], offeredTools: string[]): Plan {
   return script;
 }
 
-export async function startLocalModelServer(port = 0, options: LocalModelServerOptions = {}): Promise<LocalModelServer> {
-  const stats: ModelServerStats = { requests: 0, completed: 0, aborted: 0, failed: 0, active: 0, maxActive: 0, tokensSent: 0 };
+export async function startLocalModelServer(
+  port = 0,
+  options: LocalModelServerOptions = {},
+): Promise<LocalModelServer> {
+  const stats: ModelServerStats = {
+    requests: 0,
+    completed: 0,
+    aborted: 0,
+    failed: 0,
+    active: 0,
+    maxActive: 0,
+    tokensSent: 0,
+  };
   const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
 
@@ -101,36 +115,67 @@ export async function startLocalModelServer(port = 0, options: LocalModelServerO
   return { url: `${address}/v1`, stats, close: () => app.close() };
 }
 
-async function generate(body: CompletionRequest, reply: FastifyReply, stats: ModelServerStats, tokensPerSecond: number) {
-  const plan = planFor(body.messages, (body.tools ?? []).map((t) => t.function.name));
+async function generate(
+  body: CompletionRequest,
+  reply: FastifyReply,
+  stats: ModelServerStats,
+  tokensPerSecond: number,
+) {
+  const plan = planFor(
+    body.messages,
+    (body.tools ?? []).map((t) => t.function.name),
+  );
   tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY;
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const promptTokens = countPromptTokens(body.messages);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
-    id, object: 'chat.completion.chunk', created, model: body.model, choices, ...extra,
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: body.model,
+    choices,
+    ...extra,
   });
 
-  const toolCall = plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
-  const allTokens = plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? plan.text.match(/\s*\S+/g) ?? [] : tokensOf(plan);
+  const toolCall =
+    plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
+  const allTokens =
+    plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? (plan.text.match(/\s*\S+/g) ?? []) : tokensOf(plan);
   const tokens = allTokens.slice(0, Number.isFinite(maxTokens) ? maxTokens : undefined);
   const finishReason = toolCall ? 'tool_calls' : tokens.length < allTokens.length ? 'length' : 'stop';
   const completionTokens = toolCall ? 1 + Math.ceil(toolCall.args.length / 4) : tokens.length;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
 
   if (!body.stream) {
     stats.completed += 1;
     stats.tokensSent += tokens.length;
     return {
-      id, object: 'chat.completion', created, model: body.model, usage,
-      choices: [{
-        index: 0,
-        finish_reason: finishReason,
-        message: toolCall
-          ? { role: 'assistant', content: null, tool_calls: [{ id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: toolCall.args } }] }
-          : { role: 'assistant', content: tokens.join('') },
-      }],
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      usage,
+      choices: [
+        {
+          index: 0,
+          finish_reason: finishReason,
+          message: toolCall
+            ? {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  { id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: toolCall.args } },
+                ],
+              }
+            : { role: 'assistant', content: tokens.join('') },
+        },
+      ],
     };
   }
 
@@ -140,15 +185,36 @@ async function generate(body: CompletionRequest, reply: FastifyReply, stats: Mod
   let clientGone = false;
   raw.once('close', () => (clientGone = !raw.writableFinished));
   const send = (data: unknown) => raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
-  const pause = () => (tokensPerSecond > 0 ? sleep(1000 / tokensPerSecond) : new Promise<void>((resolve) => setImmediate(resolve)));
+  const pause = () =>
+    tokensPerSecond > 0 ? sleep(1000 / tokensPerSecond) : new Promise<void>((resolve) => setImmediate(resolve));
 
   stats.active += 1;
   stats.maxActive = Math.max(stats.maxActive, stats.active);
   try {
     send(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     if (toolCall) {
-      send(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } }] }, finish_reason: null }]));
-      send(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.args } }] }, finish_reason: null }]));
+      send(
+        chunk([
+          {
+            index: 0,
+            delta: {
+              tool_calls: [
+                { index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } },
+              ],
+            },
+            finish_reason: null,
+          },
+        ]),
+      );
+      send(
+        chunk([
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.args } }] },
+            finish_reason: null,
+          },
+        ]),
+      );
     }
     for (const token of tokens) {
       await pause();

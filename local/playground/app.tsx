@@ -4,7 +4,13 @@
 import { StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
-import { DefaultChatTransport, getToolName, isToolUIPart, lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
+import {
+  DefaultChatTransport,
+  getToolName,
+  isToolUIPart,
+  lastAssistantMessageIsCompleteWithApprovalResponses,
+  type UIMessage,
+} from 'ai';
 import { describeError, parseServiceError } from './describe-error.js';
 
 interface PlaygroundConfig {
@@ -45,7 +51,10 @@ function Chat({ config }: { config: PlaygroundConfig }) {
         headers: { authorization: `Bearer ${config.token}` },
         prepareSendMessagesRequest: ({ messages, id, body }) => {
           const [provider, ...model] = selectedRef.current.split(':');
-          return { api: `/api/ai/chat-stream?provider=${provider}&model=${encodeURIComponent(model.join(':'))}&protocol=ui`, body: { ...body, id, messages } };
+          return {
+            api: `/api/ai/chat-stream?provider=${provider}&model=${encodeURIComponent(model.join(':'))}&protocol=ui`,
+            body: { ...body, id, messages },
+          };
         },
         // Read the throttler's headers off every response, admitted or refused.
         fetch: async (input, init) => {
@@ -83,7 +92,8 @@ function Chat({ config }: { config: PlaygroundConfig }) {
           <select data-testid="model" value={selected} onChange={(e) => setSelected(e.target.value)}>
             {config.models.map((m) => (
               <option key={`${m.provider}:${m.model}`} value={`${m.provider}:${m.model}`} disabled={!m.available}>
-                {m.provider} / {m.model}{m.available ? '' : ' (no API key)'}
+                {m.provider} / {m.model}
+                {m.available ? '' : ' (no API key)'}
               </option>
             ))}
           </select>
@@ -100,7 +110,9 @@ function Chat({ config }: { config: PlaygroundConfig }) {
         {messages.map((message) => (
           <article key={message.id} className={`message ${message.role}`} data-testid={`message-${message.role}`}>
             {((message.metadata as { notices?: Notice[] } | undefined)?.notices ?? []).map((n) => (
-              <div key={n.type} className="notice" data-testid="notice">{n.message}</div>
+              <div key={n.type} className="notice" data-testid="notice">
+                {n.message}
+              </div>
             ))}
             {message.parts.map((part, i) => {
               // Parts have no ids and are only ever appended, so their position is a stable key.
@@ -109,19 +121,33 @@ function Chat({ config }: { config: PlaygroundConfig }) {
               if (!isToolUIPart(part)) return null;
               const name = getToolName(part);
               const state =
-                part.state === 'output-available' ? `done: ${JSON.stringify(part.output)}`
-                : part.state === 'output-denied' ? 'declined'
-                : part.state === 'output-error' ? `failed: ${part.errorText}`
-                : part.state === 'approval-requested' ? 'waiting for your confirmation'
-                : part.state === 'approval-responded' ? (part.approval.approved ? 'confirmed, running…' : 'declined')
-                : 'preparing…';
-              return <div key={part.toolCallId} className="tool" data-testid="tool">🔧 {name}: {state}</div>;
+                part.state === 'output-available'
+                  ? `done: ${JSON.stringify(part.output)}`
+                  : part.state === 'output-denied'
+                    ? 'declined'
+                    : part.state === 'output-error'
+                      ? `failed: ${part.errorText}`
+                      : part.state === 'approval-requested'
+                        ? 'waiting for your confirmation'
+                        : part.state === 'approval-responded'
+                          ? part.approval.approved
+                            ? 'confirmed, running…'
+                            : 'declined'
+                          : 'preparing…';
+              return (
+                <div key={part.toolCallId} className="tool" data-testid="tool">
+                  🔧 {name}: {state}
+                </div>
+              );
             })}
           </article>
         ))}
         {errorText && (
           <div className="error" role="alert" data-testid="error">
-            {errorText} <button type="button" onClick={() => clearError()}>Dismiss</button>
+            {errorText}{' '}
+            <button type="button" onClick={() => clearError()}>
+              Dismiss
+            </button>
           </div>
         )}
       </section>
@@ -132,8 +158,26 @@ function Chat({ config }: { config: PlaygroundConfig }) {
             The assistant wants to run <b>{getToolName(pendingApproval)}</b> with
           </p>
           <pre>{JSON.stringify(pendingApproval.input, null, 2)}</pre>
-          <button type="button" data-testid="approve" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: true })}>Allow</button>{' '}
-          <button type="button" data-testid="deny" onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: false, reason: 'The user declined.' })}>Deny</button>
+          <button
+            type="button"
+            data-testid="approve"
+            onClick={() => addToolApprovalResponse({ id: pendingApproval.approval.id, approved: true })}
+          >
+            Allow
+          </button>{' '}
+          <button
+            type="button"
+            data-testid="deny"
+            onClick={() =>
+              addToolApprovalResponse({
+                id: pendingApproval.approval.id,
+                approved: false,
+                reason: 'The user declined.',
+              })
+            }
+          >
+            Deny
+          </button>
         </dialog>
       )}
 
@@ -146,11 +190,25 @@ function Chat({ config }: { config: PlaygroundConfig }) {
           setInput('');
         }}
       >
-        <input type="text" data-testid="input" value={input} onChange={(e) => setInput(e.target.value)} placeholder='Try "30 words", "echo: hi" or "call tool saveNote {&quot;text&quot;:&quot;milk&quot;}"' />
-        <button type="submit" data-testid="send" disabled={status === 'streaming' || status === 'submitted'}>Send</button>
-        {(status === 'streaming' || status === 'submitted') && <button type="button" onClick={() => stop()}>Stop</button>}
+        <input
+          type="text"
+          data-testid="input"
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          placeholder='Try "30 words", "echo: hi" or "call tool saveNote {&quot;text&quot;:&quot;milk&quot;}"'
+        />
+        <button type="submit" data-testid="send" disabled={status === 'streaming' || status === 'submitted'}>
+          Send
+        </button>
+        {(status === 'streaming' || status === 'submitted') && (
+          <button type="button" onClick={() => stop()}>
+            Stop
+          </button>
+        )}
       </form>
-      <p className="limits" data-testid="status">{status}</p>
+      <p className="limits" data-testid="status">
+        {status}
+      </p>
     </main>
   );
 }
@@ -167,4 +225,8 @@ function App() {
   return config ? <Chat config={config} /> : <main>Loading…</main>;
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -29,22 +29,33 @@ async function bundle(): Promise<string> {
 export function registerPlayground(app: FastifyInstance, options: { jwtSecret: string }): void {
   let script: Promise<string> | undefined;
 
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(await readFile(join(here, 'index.html'), 'utf8')));
+  app.get('/', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(await readFile(join(here, 'index.html'), 'utf8')),
+  );
 
   app.get('/playground.js', async (_request, reply) => {
     script ??= bundle();
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await script);
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(await script);
   });
 
   app.get('/playground/config.json', async (request, reply) => {
     const requested = (request.query as { user?: string }).user;
     const userId = requested && /^[A-Za-z0-9_.-]{1,64}$/.test(requested) ? requested : 'playground';
     const config = loadConfig();
-    const available = { openai: Boolean(config.providerKeys.openai), groq: Boolean(config.providerKeys.groq), local: Boolean(config.localModelUrl) };
+    const available = {
+      openai: Boolean(config.providerKeys.openai),
+      groq: Boolean(config.providerKeys.groq),
+      local: Boolean(config.localModelUrl),
+    };
     const models = providerNames.flatMap((provider) =>
       Object.keys(config.catalog[provider]).map((model) => ({ provider, model, available: available[provider] })),
     );
     models.sort((a, b) => Number(b.available) - Number(a.available));
-    return reply.header('cache-control', 'no-store').send({ userId, token: await signDevToken(options.jwtSecret, userId, { expiresIn: '1d' }), models });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ userId, token: await signDevToken(options.jwtSecret, userId, { expiresIn: '1d' }), models });
   });
 }

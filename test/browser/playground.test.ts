@@ -43,7 +43,9 @@ describe('playground', () => {
     // Part of the answer is on screen while the stream is still running.
     await expect.poll(async () => (await answer.textContent()) ?? '', { timeout: 15_000 }).toContain('w3');
     expect(await page.getByTestId('status').textContent()).toBe('streaming');
-    await expect.poll(async () => answer.textContent(), { timeout: 15_000 }).toBe(Array.from({ length: 60 }, (_, i) => `w${i + 1}`).join(' '));
+    await expect
+      .poll(async () => answer.textContent(), { timeout: 15_000 })
+      .toBe(Array.from({ length: 60 }, (_, i) => `w${i + 1}`).join(' '));
     expect(await page.getByTestId('limits').textContent()).toContain('4 of 5 requests left');
     await page.close();
   }, 60_000);
@@ -59,7 +61,9 @@ describe('playground', () => {
     const answer = page.getByTestId('message-assistant').last();
     await expect.poll(async () => answer.textContent(), { timeout: 15_000 }).toContain('Tool saveNote returned:');
     expect(await page.getByTestId('tool').last().textContent()).toContain('saveNote: done');
-    expect(await new DynamoNotesStore(store.db, stack().tables.credits).list(userId)).toEqual([expect.objectContaining({ text: 'from the browser' })]);
+    expect(await new DynamoNotesStore(store.db, stack().tables.credits).list(userId)).toEqual([
+      expect.objectContaining({ text: 'from the browser' }),
+    ]);
     await page.close();
   }, 60_000);
 
@@ -76,11 +80,15 @@ describe('playground', () => {
   it('renders a refusal before streaming in words, with when to retry', async () => {
     const { page } = await openAs({ requestsPerHour: 1, burst: 1 });
     await send(page, '2 words');
-    await expect.poll(async () => page.getByTestId('message-assistant').last().textContent(), { timeout: 15_000 }).toBe('w1 w2');
+    await expect
+      .poll(async () => page.getByTestId('message-assistant').last().textContent(), { timeout: 15_000 })
+      .toBe('w1 w2');
     await send(page, '2 words');
     const error = page.getByTestId('error');
     await error.waitFor({ timeout: 15_000 });
-    expect(await error.textContent()).toMatch(/You have used all the requests your plan allows for now\. Try again in \d+ minutes\./);
+    expect(await error.textContent()).toMatch(
+      /You have used all the requests your plan allows for now\. Try again in \d+ minutes\./,
+    );
     expect(await page.getByTestId('limits').textContent()).toContain('0 of 1 requests left');
     await page.close();
   }, 60_000);

@@ -7,7 +7,11 @@ export interface AdminCall {
   token?: string | null;
 }
 
-export async function admin<T = unknown>(stack: LocalStack, path: string, call: AdminCall = {}): Promise<{ status: number; body: T }> {
+export async function admin<T = unknown>(
+  stack: LocalStack,
+  path: string,
+  call: AdminCall = {},
+): Promise<{ status: number; body: T }> {
   const token = call.token === undefined ? stack.adminToken : call.token;
   const response = await fetch(`${stack.adminUrl}${path}`, {
     method: call.method ?? 'GET',

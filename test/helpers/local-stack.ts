@@ -14,7 +14,10 @@ export function useLocalStack(options: Partial<LocalStackOptions> = {}): () => L
       jwtSecret: randomBytes(32).toString('base64url'),
       adminToken: randomBytes(32).toString('base64url'),
       ...(external
-        ? { dynamoEndpoint: external, tables: { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` } }
+        ? {
+            dynamoEndpoint: external,
+            tables: { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` },
+          }
         : {}),
       tokensPerSecond: 0,
       ...options,

@@ -18,7 +18,13 @@ function policyResource(r: ResourceUnderTest): PolicyResource {
     name: r.name,
     props: r.props,
     urn: urnOf(r),
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,
@@ -26,18 +32,33 @@ function policyResource(r: ResourceUnderTest): PolicyResource {
   } as unknown as PolicyResource;
 }
 
-export async function resourceViolations(policy: ResourceValidationPolicy, resource: ResourceUnderTest): Promise<string[]> {
+export async function resourceViolations(
+  policy: ResourceValidationPolicy,
+  resource: ResourceUnderTest,
+): Promise<string[]> {
   const violations: string[] = [];
-  const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+  const validations = Array.isArray(policy.validateResource)
+    ? policy.validateResource
+    : policy.validateResource
+      ? [policy.validateResource]
+      : [];
   for (const validate of validations) {
-    await validate({ ...policyResource(resource), stackTags: new Map(), getConfig: () => ({}) } as never, (message) => violations.push(message));
+    await validate({ ...policyResource(resource), stackTags: new Map(), getConfig: () => ({}) } as never, (message) =>
+      violations.push(message),
+    );
   }
   return violations;
 }
 
-export async function stackViolations(policy: StackValidationPolicy, resources: ResourceUnderTest[]): Promise<string[]> {
+export async function stackViolations(
+  policy: StackValidationPolicy,
+  resources: ResourceUnderTest[],
+): Promise<string[]> {
   const violations: string[] = [];
-  await policy.validateStack({ resources: resources.map(policyResource), stackTags: new Map(), getConfig: () => ({}) } as never, (message) => violations.push(message));
+  await policy.validateStack(
+    { resources: resources.map(policyResource), stackTags: new Map(), getConfig: () => ({}) } as never,
+    (message) => violations.push(message),
+  );
   return violations;
 }
 
@@ -45,8 +66,10 @@ export async function stackViolations(policy: StackValidationPolicy, resources: 
 export async function allViolations(resources: ResourceUnderTest[]): Promise<string[]> {
   const found: string[] = [];
   for (const policy of resourcePolicies) {
-    for (const resource of resources) found.push(...(await resourceViolations(policy, resource)).map((m) => `${policy.name}: ${m}`));
+    for (const resource of resources)
+      found.push(...(await resourceViolations(policy, resource)).map((m) => `${policy.name}: ${m}`));
   }
-  for (const policy of stackPolicies) found.push(...(await stackViolations(policy, resources)).map((m) => `${policy.name}: ${m}`));
+  for (const policy of stackPolicies)
+    found.push(...(await stackViolations(policy, resources)).map((m) => `${policy.name}: ${m}`));
   return found;
 }

@@ -1,7 +1,13 @@
 // Reads streamed responses with the clients' own parsers: AI SDK 4's processDataStream
 // for the data stream protocol, the current `ai` package's parsers for the UI stream.
 import { processDataStream } from '@ai-sdk/ui-utils';
-import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema, type UIMessage, type UIMessageChunk } from 'ai';
+import {
+  parseJsonEventStream,
+  readUIMessageStream,
+  uiMessageChunkSchema,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
 
 export interface DataStreamRead {
   text: string;
@@ -15,7 +21,15 @@ export interface DataStreamRead {
 }
 
 export async function readDataStream(body: ReadableStream<Uint8Array>): Promise<DataStreamRead> {
-  const read: DataStreamRead = { text: '', textParts: [], errors: [], annotations: [], toolCalls: [], toolResults: [], finishSteps: [] };
+  const read: DataStreamRead = {
+    text: '',
+    textParts: [],
+    errors: [],
+    annotations: [],
+    toolCalls: [],
+    toolResults: [],
+    finishSteps: [],
+  };
   await processDataStream({
     stream: body,
     onTextPart: (text) => {
@@ -42,7 +56,10 @@ export interface UiStreamRead {
 }
 
 /** `message`: the assistant message a continuation adds to (what useChat passes after a tool approval). */
-export async function readUiStream(body: ReadableStream<Uint8Array>, options: { message?: UIMessage } = {}): Promise<UiStreamRead> {
+export async function readUiStream(
+  body: ReadableStream<Uint8Array>,
+  options: { message?: UIMessage } = {},
+): Promise<UiStreamRead> {
   const chunks: UIMessageChunk[] = [];
   const parsed = parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
     new TransformStream({
@@ -55,7 +72,12 @@ export async function readUiStream(body: ReadableStream<Uint8Array>, options: { 
   );
   let message: UIMessage | undefined;
   const clientErrors: unknown[] = [];
-  for await (const state of readUIMessageStream({ stream: parsed, message: options.message ? structuredClone(options.message) : undefined, onError: (e) => clientErrors.push(e) })) message = state;
+  for await (const state of readUIMessageStream({
+    stream: parsed,
+    message: options.message ? structuredClone(options.message) : undefined,
+    onError: (e) => clientErrors.push(e),
+  }))
+    message = state;
   const errorTexts = new Set(chunks.flatMap((c) => (c.type === 'error' ? [c.errorText] : [])));
   // Error chunks reach onError too; anything else means the client could not apply a chunk.
   const unexpected = clientErrors.filter((e) => !errorTexts.has((e as Error).message));

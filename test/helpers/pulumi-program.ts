@@ -27,18 +27,31 @@ export interface ProgramRun {
 export function unwrapSecrets(value: any): any {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === 'object') {
-    if (value['4dabf18193072939515e22adb298388d'] === '1b47061264138c4ac30d75fd1eb44270') return unwrapSecrets(value.value);
+    if (value['4dabf18193072939515e22adb298388d'] === '1b47061264138c4ac30d75fd1eb44270')
+      return unwrapSecrets(value.value);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   }
   return value;
 }
 
 export function stackConfig(stack: string): Record<string, string> {
-  const document = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(document.config).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+  const document = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  return Object.fromEntries(
+    Object.entries(document.config).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
 }
 
-function computedState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  region: string,
+): Record<string, unknown> {
   const physical = inputs.name ?? `${name}-0a1b2c3`;
   const arnOf = (service: string, kind: string) => `arn:aws:${service}:${region}:123456789012:${kind}${physical}`;
   switch (type) {
@@ -58,8 +71,14 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
 }
 
 export async function runProgram(stack: string, secrets: Record<string, string> = {}): Promise<ProgramRun> {
-  const config = { ...stackConfig(stack), ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`${projectName}:${k}`, v])) };
-  pulumi.runtime.setAllConfig(config, Object.keys(secrets).map((k) => `${projectName}:${k}`));
+  const config = {
+    ...stackConfig(stack),
+    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`${projectName}:${k}`, v])),
+  };
+  pulumi.runtime.setAllConfig(
+    config,
+    Object.keys(secrets).map((k) => `${projectName}:${k}`),
+  );
   const region = config['aws:region'] ?? 'us-east-1';
   const resources: RegisteredResource[] = [];
   await pulumi.runtime.setMocks(
@@ -95,7 +114,13 @@ export async function runProgram(stack: string, secrets: Record<string, string> 
 }
 
 async function resolve(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return new Promise((done) => value.apply((v) => { done(v); return v; }));
+  if (pulumi.Output.isInstance(value))
+    return new Promise((done) =>
+      value.apply((v) => {
+        done(v);
+        return v;
+      }),
+    );
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)])));
   }

@@ -10,13 +10,25 @@ import { parse } from 'yaml';
 const [stack, secretsJson = '{}'] = process.argv.slice(2);
 register('ts-node/esm', pathToFileURL('./'));
 const { config } = parse(readFileSync(`Pulumi.${stack}.yaml`, 'utf8'));
-const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-const secrets = Object.fromEntries(Object.entries(JSON.parse(secretsJson)).map(([k, v]) => [`streaming-ai-throttle:${k}`, v]));
+const flat = Object.fromEntries(
+  Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+);
+const secrets = Object.fromEntries(
+  Object.entries(JSON.parse(secretsJson)).map(([k, v]) => [`streaming-ai-throttle:${k}`, v]),
+);
 pulumi.runtime.setAllConfig({ ...flat, ...secrets }, Object.keys(secrets));
 const types = [];
 await pulumi.runtime.setMocks(
-  { newResource: (a) => { types.push(a.type); return { id: a.name, state: { ...a.inputs, arn: `arn:aws:mock:::${a.name}`, name: a.inputs.name ?? a.name } }; }, call: () => ({}) },
-  'streaming-ai-throttle', stack, false,
+  {
+    newResource: (a) => {
+      types.push(a.type);
+      return { id: a.name, state: { ...a.inputs, arn: `arn:aws:mock:::${a.name}`, name: a.inputs.name ?? a.name } };
+    },
+    call: () => ({}),
+  },
+  'streaming-ai-throttle',
+  stack,
+  false,
 );
 const program = await import(pathToFileURL('./infra/index.ts').href);
 await pulumi.runtime.disconnect();

@@ -11,7 +11,9 @@ export async function expectNoPolicyViolations(run: ProgramRun): Promise<void> {
 
 /** Table keys and indexes as the Pulumi program declares them equal what the store reads and writes. */
 export function expectTablesMatchTheStore(run: ProgramRun): void {
-  const declared = Object.fromEntries(run.ofType('aws:dynamodb/table:Table').map((t) => [t.inputs.tags.component, t.inputs]));
+  const declared = Object.fromEntries(
+    run.ofType('aws:dynamodb/table:Table').map((t) => [t.inputs.tags.component, t.inputs]),
+  );
   for (const definition of tableDefinitions({ tiers: 'tiers', credits: 'credits', sessions: 'sessions' })) {
     const table = declared[definition.TableName!]!;
     const keys = Object.fromEntries(definition.KeySchema!.map((k) => [k.KeyType, k.AttributeName]));
@@ -19,11 +21,15 @@ export function expectTablesMatchTheStore(run: ProgramRun): void {
     expect(new Set(table.attributes.map((a: { name: string; type: string }) => `${a.name}:${a.type}`))).toEqual(
       new Set(definition.AttributeDefinitions!.map((a) => `${a.AttributeName}:${a.AttributeType}`)),
     );
-    const indexes = (table.globalSecondaryIndexes ?? []).map((i: { name: string; hashKey: string; rangeKey?: string }) => `${i.name}:${i.hashKey}:${i.rangeKey ?? ''}`).sort();
-    const expected = (definition.GlobalSecondaryIndexes ?? []).map((i) => {
-      const k = Object.fromEntries(i.KeySchema!.map((s) => [s.KeyType, s.AttributeName]));
-      return `${i.IndexName}:${k.HASH}:${k.RANGE ?? ''}`;
-    }).sort();
+    const indexes = (table.globalSecondaryIndexes ?? [])
+      .map((i: { name: string; hashKey: string; rangeKey?: string }) => `${i.name}:${i.hashKey}:${i.rangeKey ?? ''}`)
+      .sort();
+    const expected = (definition.GlobalSecondaryIndexes ?? [])
+      .map((i) => {
+        const k = Object.fromEntries(i.KeySchema!.map((s) => [s.KeyType, s.AttributeName]));
+        return `${i.IndexName}:${k.HASH}:${k.RANGE ?? ''}`;
+      })
+      .sort();
     expect(indexes).toEqual(expected);
   }
 }
@@ -35,7 +41,8 @@ export function expectLeastPrivilege(run: ProgramRun): void {
     for (const statement of statementsOf(policy.inputs.policy)) {
       expect(statement.actions).not.toContain('*');
       if (statement.actions.some((a) => a.startsWith('dynamodb:'))) {
-        for (const resource of statement.resources) expect(tableArns.some((arn) => resource === arn || resource === `${arn}/index/*`)).toBe(true);
+        for (const resource of statement.resources)
+          expect(tableArns.some((arn) => resource === arn || resource === `${arn}/index/*`)).toBe(true);
         expect(statement.actions.every((a) => !a.endsWith(':*'))).toBe(true);
       }
     }

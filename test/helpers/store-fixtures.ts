@@ -1,7 +1,13 @@
 // Direct access to the local DynamoDB-compatible server for setting up tiers and
 // accounts and for reading back what the service wrote (accounts, ledger, sessions).
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/throttle/dynamo/keys.js';
 import { sessionIndexes, type TableNames } from '../../functions/throttle/table-definitions.js';
@@ -21,7 +27,10 @@ export interface LedgerEntry {
 export const testCatalog = {
   openai: {},
   groq: {},
-  local: { 'local-small': { input: 1_000_000, output: 2_000_000 }, 'local-large': { input: 10_000_000, output: 20_000_000 } },
+  local: {
+    'local-small': { input: 1_000_000, output: 2_000_000 },
+    'local-large': { input: 10_000_000, output: 20_000_000 },
+  },
 };
 
 export const testTier = (name: string, overrides: Partial<Tier> = {}): Tier =>
@@ -40,7 +49,10 @@ export const testTier = (name: string, overrides: Partial<Tier> = {}): Tier =>
 export class StoreFixtures {
   readonly db: DynamoDBDocumentClient;
 
-  constructor(endpoint: string, readonly tables: TableNames) {
+  constructor(
+    endpoint: string,
+    readonly tables: TableNames,
+  ) {
     this.db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
   }
 
@@ -52,8 +64,28 @@ export class StoreFixtures {
   /** Creates an account on `tier` with `credits`, recorded as a grant in the ledger. */
   async createAccount(userId: string, tier: string, credits: number): Promise<void> {
     const now = Date.now();
-    await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...ledgerKey(userId, now, 'grant', 'fixture'), type: 'grant', amount: credits, reason: 'test fixture', actor: 'test', at: now } }));
-    const account: Account = { userId, tier, balance: credits, available: credits, pending: {}, grants: {}, createdAt: now };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tables.credits,
+        Item: {
+          ...ledgerKey(userId, now, 'grant', 'fixture'),
+          type: 'grant',
+          amount: credits,
+          reason: 'test fixture',
+          actor: 'test',
+          at: now,
+        },
+      }),
+    );
+    const account: Account = {
+      userId,
+      tier,
+      balance: credits,
+      available: credits,
+      pending: {},
+      grants: {},
+      createdAt: now,
+    };
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...accountKey(userId), ...account } }));
   }
 
@@ -66,33 +98,46 @@ export class StoreFixtures {
   }
 
   async account(userId: string): Promise<Account> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.credits, Key: accountKey(userId), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.credits, Key: accountKey(userId), ConsistentRead: true }),
+    );
     if (!Item) throw new Error(`no account for ${userId}`);
     return Item as Account;
   }
 
   async ledger(userId: string): Promise<LedgerEntry[]> {
-    const { Items } = await this.db.send(new QueryCommand({
-      TableName: this.tables.credits,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
-      ExpressionAttributeValues: { ':pk': accountKey(userId).pk, ':ledger': ledgerPrefix },
-      ConsistentRead: true,
-    }));
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.credits,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+        ExpressionAttributeValues: { ':pk': accountKey(userId).pk, ':ledger': ledgerPrefix },
+        ConsistentRead: true,
+      }),
+    );
     return (Items ?? []) as LedgerEntry[];
   }
 
   async sessions(userId: string): Promise<SessionRecord[]> {
-    const { Items } = await this.db.send(new QueryCommand({
-      TableName: this.tables.sessions,
-      IndexName: sessionIndexes.byUser,
-      KeyConditionExpression: 'userId = :u',
-      ExpressionAttributeValues: { ':u': userId },
-    }));
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.sessions,
+        IndexName: sessionIndexes.byUser,
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': userId },
+      }),
+    );
     return (Items ?? []) as SessionRecord[];
   }
 
   async requestKill(sessionId: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.tables.sessions, Key: { sessionId }, UpdateExpression: 'SET killRequested = :t', ExpressionAttributeValues: { ':t': true } }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.sessions,
+        Key: { sessionId },
+        UpdateExpression: 'SET killRequested = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
   }
 
   /**
@@ -104,14 +149,17 @@ export class StoreFixtures {
     const sum = ledger.reduce((total, entry) => total + entry.amount, 0);
     const pendingReserved = Object.values(account.pending).reduce((total, p) => total + p.reserved, 0);
     if (sum !== account.balance) throw new Error(`ledger sums to ${sum} but the balance is ${account.balance}`);
-    if (account.available !== account.balance - pendingReserved) throw new Error(`available ${account.available} != balance ${account.balance} - pending ${pendingReserved}`);
+    if (account.available !== account.balance - pendingReserved)
+      throw new Error(`available ${account.available} != balance ${account.balance} - pending ${pendingReserved}`);
     if (account.balance < 0 || account.available < 0) throw new Error(`negative balance: ${JSON.stringify(account)}`);
     const charged = ledger.filter((e) => e.type === 'charge').reduce((total, e) => total - e.amount, 0);
     return { account, ledger, charged };
   }
 
   async session(sessionId: string): Promise<SessionRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true }),
+    );
     return Item as SessionRecord | undefined;
   }
 

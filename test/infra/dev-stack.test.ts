@@ -5,7 +5,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
-import { expectLeastPrivilege, expectNoPolicyViolations, expectNoSecretInPlainSight, expectTablesMatchTheStore } from '../helpers/stack-assertions.js';
+import {
+  expectLeastPrivilege,
+  expectNoPolicyViolations,
+  expectNoSecretInPlainSight,
+  expectTablesMatchTheStore,
+} from '../helpers/stack-assertions.js';
 
 const secrets = { jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789', openaiApiKey: 'sk-test-openai-dev' };
 let run: ProgramRun;
@@ -16,7 +21,11 @@ beforeAll(async () => {
 describe('dev stack', () => {
   it('serves the chat stream from a public Function URL in RESPONSE_STREAM mode with open CORS', () => {
     const url = run.named('chat-stream-url').inputs;
-    expect(url).toMatchObject({ authorizationType: 'NONE', invokeMode: 'RESPONSE_STREAM', cors: { allowOrigins: ['*'], allowMethods: ['POST'] } });
+    expect(url).toMatchObject({
+      authorizationType: 'NONE',
+      invokeMode: 'RESPONSE_STREAM',
+      cors: { allowOrigins: ['*'], allowMethods: ['POST'] },
+    });
     expect(url.cors.exposeHeaders).toEqual(expect.arrayContaining(['x-ratelimit-remaining', 'retry-after']));
   });
 
@@ -30,18 +39,35 @@ describe('dev stack', () => {
     const functions = run.ofType('aws:lambda/function:Function');
     expect(functions.map((f) => f.name).sort()).toEqual(['admin-api', 'chat-stream', 'sweeper']);
     for (const fn of functions) {
-      expect(fn.inputs).toMatchObject({ runtime: 'nodejs24.x', architectures: ['arm64'], handler: 'index.handler', tracingConfig: { mode: 'Active' }, loggingConfig: { logFormat: 'JSON' } });
-      const group = run.ofType('aws:cloudwatch/logGroup:LogGroup').find((g) => g.inputs.name === fn.inputs.loggingConfig.logGroup);
+      expect(fn.inputs).toMatchObject({
+        runtime: 'nodejs24.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        tracingConfig: { mode: 'Active' },
+        loggingConfig: { logFormat: 'JSON' },
+      });
+      const group = run
+        .ofType('aws:cloudwatch/logGroup:LogGroup')
+        .find((g) => g.inputs.name === fn.inputs.loggingConfig.logGroup);
       expect(group?.inputs.retentionInDays).toBe(14);
     }
-    expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 320, memorySize: 1024, reservedConcurrentExecutions: 10 });
+    expect(run.named('chat-stream').inputs).toMatchObject({
+      timeout: 320,
+      memorySize: 1024,
+      reservedConcurrentExecutions: 10,
+    });
   });
 
   it('creates on-demand, encrypted, recoverable tables with TTL on sessions, deletable in dev', () => {
     const tables = run.ofType('aws:dynamodb/table:Table');
     expect(tables).toHaveLength(3);
     for (const table of tables) {
-      expect(table.inputs).toMatchObject({ billingMode: 'PAY_PER_REQUEST', pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true }, deletionProtectionEnabled: false });
+      expect(table.inputs).toMatchObject({
+        billingMode: 'PAY_PER_REQUEST',
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        deletionProtectionEnabled: false,
+      });
     }
     expect(run.named('ai-sessions').inputs.ttl).toEqual({ attributeName: 'expiresAt', enabled: true });
     expectTablesMatchTheStore(run);
@@ -50,26 +76,38 @@ describe('dev stack', () => {
   it('seeds the configured tiers once', () => {
     const items = run.ofType('aws:dynamodb/tableItem:TableItem').map((i) => JSON.parse(i.inputs.item));
     expect(items.map((i) => i.name.S).sort()).toEqual(['enterprise', 'free', 'pro']);
-    expect(items.find((i) => i.name.S === 'free')).toMatchObject({ requestsPerHour: { N: '10' }, maxTokensPerRequest: { N: '1000' }, concurrentStreams: { N: '1' } });
+    expect(items.find((i) => i.name.S === 'free')).toMatchObject({
+      requestsPerHour: { N: '10' },
+      maxTokensPerRequest: { N: '1000' },
+      concurrentStreams: { N: '1' },
+    });
   });
 
   it('grants each function only its own tables and actions', () => {
     expectLeastPrivilege(run);
     const stream = JSON.parse(run.named('chat-stream-policy').inputs.policy);
-    const dynamo = stream.Statement.filter((s: { Action: string[] }) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    const dynamo = stream.Statement.filter((s: { Action: string[] }) =>
+      s.Action.some((a) => a.startsWith('dynamodb:')),
+    );
     expect(dynamo.flatMap((s: { Action: string[] }) => s.Action)).not.toContain('dynamodb:Scan');
   });
 
   it('keeps secrets in Secrets Manager, read by ARN, never in the environment', () => {
     expectNoSecretInPlainSight(run, Object.values(secrets));
     const version = run.ofType('aws:secretsmanager/secretVersion:SecretVersion')[0]!;
-    expect(JSON.parse(version.inputs.secretString)).toEqual({ JWT_SECRET: secrets.jwtSecret, OPENAI_API_KEY: secrets.openaiApiKey });
+    expect(JSON.parse(version.inputs.secretString)).toEqual({
+      JWT_SECRET: secrets.jwtSecret,
+      OPENAI_API_KEY: secrets.openaiApiKey,
+    });
     expect(run.named('chat-stream').inputs.environment.variables.SECRETS_ARN).toMatch(/^arn:aws:secretsmanager:/);
   });
 
   it('runs the sweeper on a schedule', () => {
     expect(run.named('sweeper-schedule').inputs.scheduleExpression).toBe('rate(1 minute)');
-    expect(run.named('sweeper-invoke').inputs).toMatchObject({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction' });
+    expect(run.named('sweeper-invoke').inputs).toMatchObject({
+      principal: 'events.amazonaws.com',
+      action: 'lambda:InvokeFunction',
+    });
   });
 
   it('has no alarms in dev', () => {
@@ -82,11 +120,18 @@ describe('dev stack', () => {
       streamUrl: run.named('chat-stream-url').state.functionUrl,
       adminUrl: run.named('admin-api-url').state.functionUrl,
       adminInvokePolicyArn: run.named('admin-api-invoke').state.arn,
-      tableNames: { tiers: run.named('ai-tiers').state.name, credits: run.named('ai-credits').state.name, sessions: run.named('ai-sessions').state.name },
+      tableNames: {
+        tiers: run.named('ai-tiers').state.name,
+        credits: run.named('ai-credits').state.name,
+        sessions: run.named('ai-sessions').state.name,
+      },
       alarmTopicArn: 'alarms disabled on this stack',
     });
     // The functions read the same tables the stack exports.
-    expect(run.named('chat-stream').inputs.environment.variables).toMatchObject({ TIERS_TABLE: run.named('ai-tiers').state.name, SESSIONS_TABLE: run.named('ai-sessions').state.name });
+    expect(run.named('chat-stream').inputs.environment.variables).toMatchObject({
+      TIERS_TABLE: run.named('ai-tiers').state.name,
+      SESSIONS_TABLE: run.named('ai-sessions').state.name,
+    });
   });
 
   it('passes every policy of the pack', async () => {
@@ -96,7 +141,11 @@ describe('dev stack', () => {
   it('built Lambda bundles that load in Node and export their handlers', async () => {
     const root = join(import.meta.dirname, '..', '..');
     for (const name of ['chat-stream', 'sweeper', 'admin']) {
-      const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'node'), ['-e', `import('./dist/lambda/${name}/index.mjs').then((m) => console.log(typeof m.handler))`], { cwd: root, env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });
+      const { stdout } = await promisify(execFile)(
+        join(root, 'node_modules', '.bin', 'node'),
+        ['-e', `import('./dist/lambda/${name}/index.mjs').then((m) => console.log(typeof m.handler))`],
+        { cwd: root, env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } },
+      );
       expect(stdout.trim()).toBe('function');
     }
   });

@@ -2,7 +2,12 @@
 // Pulumi.prod.yaml: restricted CORS, protection, long retention, alarms, JWKS auth.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
-import { expectLeastPrivilege, expectNoPolicyViolations, expectNoSecretInPlainSight, expectTablesMatchTheStore } from '../helpers/stack-assertions.js';
+import {
+  expectLeastPrivilege,
+  expectNoPolicyViolations,
+  expectNoSecretInPlainSight,
+  expectTablesMatchTheStore,
+} from '../helpers/stack-assertions.js';
 import { allViolations } from '../helpers/policy-harness.js';
 
 const secrets = { openaiApiKey: 'sk-test-openai-prod', groqApiKey: 'gsk-test-groq-prod' };
@@ -21,7 +26,8 @@ describe('prod stack', () => {
   });
 
   it('protects the tables from deletion and keeps logs a year', () => {
-    for (const table of run.ofType('aws:dynamodb/table:Table')) expect(table.inputs.deletionProtectionEnabled).toBe(true);
+    for (const table of run.ofType('aws:dynamodb/table:Table'))
+      expect(table.inputs.deletionProtectionEnabled).toBe(true);
     for (const group of run.ofType('aws:cloudwatch/logGroup:LogGroup')) expect(group.inputs.retentionInDays).toBe(365);
     expectTablesMatchTheStore(run);
   });
@@ -38,13 +44,30 @@ describe('prod stack', () => {
   it('alarms on cost per hour, errors, 5xx and refusal spikes, to an SNS topic with the on-call address', () => {
     const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
     const byName = Object.fromEntries(alarms.map((a) => [a.name, a.inputs]));
-    expect(Object.keys(byName).sort()).toEqual(['admin-errors', 'chat-stream-5xx', 'cost-per-hour', 'rejections-spike', 'stream-errors', 'sweeper-errors']);
-    expect(byName['cost-per-hour']).toMatchObject({ namespace: 'StreamingAI', metricName: 'CostMicros', dimensions: { service: 'chat-stream' }, statistic: 'Sum', period: 3600, threshold: 50_000_000 });
+    expect(Object.keys(byName).sort()).toEqual([
+      'admin-errors',
+      'chat-stream-5xx',
+      'cost-per-hour',
+      'rejections-spike',
+      'stream-errors',
+      'sweeper-errors',
+    ]);
+    expect(byName['cost-per-hour']).toMatchObject({
+      namespace: 'StreamingAI',
+      metricName: 'CostMicros',
+      dimensions: { service: 'chat-stream' },
+      statistic: 'Sum',
+      period: 3600,
+      threshold: 50_000_000,
+    });
     expect(byName['rejections-spike']).toMatchObject({ metricName: 'Rejected', period: 300, threshold: 2000 });
     expect(byName['chat-stream-5xx']).toMatchObject({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount' });
     const topicArn = run.ofType('aws:sns/topic:Topic')[0]!.state.arn;
     for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([topicArn]);
-    expect(run.ofType('aws:sns/topicSubscription:TopicSubscription')[0]!.inputs).toMatchObject({ protocol: 'email', endpoint: 'oncall@example.com' });
+    expect(run.ofType('aws:sns/topicSubscription:TopicSubscription')[0]!.inputs).toMatchObject({
+      protocol: 'email',
+      endpoint: 'oncall@example.com',
+    });
     expect(run.outputs.alarmTopicArn).toBe(topicArn);
   });
 
@@ -62,6 +85,9 @@ describe('prod stack', () => {
     weakened.find((r) => r.name === 'chat-stream-url')!.props.cors.allowOrigins = ['*'];
     weakened.find((r) => r.name === 'ai-credits')!.props.deletionProtectionEnabled = false;
     const violations = await allViolations(weakened);
-    expect(violations).toEqual([expect.stringMatching(/^prod-tables-deletion-protection:/), expect.stringMatching(/^prod-cors-restricted:/)]);
+    expect(violations).toEqual([
+      expect.stringMatching(/^prod-tables-deletion-protection:/),
+      expect.stringMatching(/^prod-cors-restricted:/),
+    ]);
   });
 });

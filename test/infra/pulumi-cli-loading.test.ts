@@ -12,7 +12,11 @@ describe('Pulumi program under ts-node (as the Pulumi CLI loads it)', () => {
   it('compiles, type-checks and registers the dev stack', async () => {
     const { stdout } = await promisify(execFile)(
       join(root, 'node_modules', '.bin', 'node'),
-      [join(root, 'test', 'helpers', 'run-program-with-ts-node.mjs'), 'dev', JSON.stringify({ jwtSecret: 'j'.repeat(40) })],
+      [
+        join(root, 'test', 'helpers', 'run-program-with-ts-node.mjs'),
+        'dev',
+        JSON.stringify({ jwtSecret: 'j'.repeat(40) }),
+      ],
       { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' }, timeout: 180_000 },
     );
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { exports: string[]; resources: number };

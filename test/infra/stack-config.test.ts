@@ -7,8 +7,14 @@ import { stackConfigSchema } from '../../infra/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 function settingsOf(stack: string): Record<string, unknown> {
-  const { config } = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('streaming-ai-throttle:')).map(([k, v]) => [k.split(':')[1]!, v]));
+  const { config } = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith('streaming-ai-throttle:'))
+      .map(([k, v]) => [k.split(':')[1]!, v]),
+  );
 }
 const issues = (value: unknown) => {
   const result = stackConfigSchema.safeParse(value);
@@ -31,10 +37,26 @@ describe('stack configuration', () => {
 
   it.each([
     ['CORS "*" in prod', { ...settingsOf('prod'), corsOrigins: ['*'] }, 'corsOrigins: prod must list its origins'],
-    ['a log retention CloudWatch does not offer', { ...settingsOf('dev'), logRetentionDays: 10 }, 'logRetentionDays: one of'],
-    ['a timeout shorter than a tier\'s streams', { ...settingsOf('dev'), streamTimeoutSeconds: 30 }, 'streamTimeoutSeconds: must exceed'],
-    ['a default tier that is not defined', { ...settingsOf('dev'), throttle: { defaultTier: 'gold' } }, 'throttle.defaultTier: must name one of the tiers'],
-    ['no hosted model', { ...settingsOf('dev'), models: { local: { x: { input: 1, output: 1 } } } }, 'models: offer at least one'],
+    [
+      'a log retention CloudWatch does not offer',
+      { ...settingsOf('dev'), logRetentionDays: 10 },
+      'logRetentionDays: one of',
+    ],
+    [
+      "a timeout shorter than a tier's streams",
+      { ...settingsOf('dev'), streamTimeoutSeconds: 30 },
+      'streamTimeoutSeconds: must exceed',
+    ],
+    [
+      'a default tier that is not defined',
+      { ...settingsOf('dev'), throttle: { defaultTier: 'gold' } },
+      'throttle.defaultTier: must name one of the tiers',
+    ],
+    [
+      'no hosted model',
+      { ...settingsOf('dev'), models: { local: { x: { input: 1, output: 1 } } } },
+      'models: offer at least one',
+    ],
     ['a missing environment', { ...settingsOf('dev'), environment: undefined }, 'environment:'],
   ])('rejects %s with a message naming the key', (_name, value, expected) => {
     expect(issues(value).join('\n')).toContain(expected);

@@ -14,12 +14,19 @@ import { useLocalStack } from '../helpers/local-stack.js';
 const stack = useLocalStack({ sweepIntervalMs: 0, environment: { SIGNUP_CREDITS: '0' } });
 const root = join(import.meta.dirname, '..', '..');
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'admin', 'cli.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      join(root, 'node_modules', '.bin', 'tsx'),
+      [join(root, 'admin', 'cli.ts'), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };
@@ -70,7 +77,12 @@ describe('admin CLI SigV4 signing', () => {
     server.removeAllContentTypeParsers();
     server.addContentTypeParser('*', { parseAs: 'string' }, (_r, body, done) => done(null, body));
     server.all('/*', async (request) => {
-      seen.push({ method: request.method, url: request.url, headers: request.headers as Record<string, string>, body: (request.body as string) ?? '' });
+      seen.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers as Record<string, string>,
+        body: (request.body as string) ?? '',
+      });
       return { outcome: 'applied', entry: { amount: 1, reason: 'r', idempotencyKey: 'k' }, balance: 1, available: 1 };
     });
     url = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -78,29 +90,61 @@ describe('admin CLI SigV4 signing', () => {
   afterAll(() => server.close());
 
   it('sends a request whose SigV4 signature (service lambda) verifies against what arrived', async () => {
-    const credentials = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-    const result = await cli(['credits', 'grant', 'u1', '1', '--reason', 'r', '--key', 'key-000001', '--sigv4', '--region', 'eu-west-1', '--url', `${url}/admin`], credentials);
+    const credentials = {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    };
+    const result = await cli(
+      [
+        'credits',
+        'grant',
+        'u1',
+        '1',
+        '--reason',
+        'r',
+        '--key',
+        'key-000001',
+        '--sigv4',
+        '--region',
+        'eu-west-1',
+        '--url',
+        `${url}/admin`,
+      ],
+      credentials,
+    );
     expect(result.code).toBe(0);
     const received = seen.at(-1)!;
-    expect(received.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/);
+    expect(received.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/,
+    );
     expect(received.headers['x-amz-content-sha256'] ?? received.headers['x-amz-date']).toBeDefined();
 
     // Recompute the signature from the request as received, as AWS would.
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(received.headers.authorization!)![1]!.split(';');
     const parsed = new URL(received.url, url);
-    const verifier = new SignatureV4({ service: 'lambda', region: 'eu-west-1', sha256: Sha256, credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY } });
+    const verifier = new SignatureV4({
+      service: 'lambda',
+      region: 'eu-west-1',
+      sha256: Sha256,
+      credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY },
+    });
     const amzDate = received.headers['x-amz-date']!;
-    const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-    const expected = await verifier.sign(new HttpRequest({
-      method: received.method,
-      protocol: 'http:',
-      hostname: parsed.hostname,
-      port: Number(parsed.port),
-      path: parsed.pathname,
-      query: Object.fromEntries(parsed.searchParams),
-      headers: Object.fromEntries(signedHeaders.map((h) => [h, received.headers[h]!])),
-      body: received.body,
-    }), { signingDate });
+    const signingDate = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
+    const expected = await verifier.sign(
+      new HttpRequest({
+        method: received.method,
+        protocol: 'http:',
+        hostname: parsed.hostname,
+        port: Number(parsed.port),
+        path: parsed.pathname,
+        query: Object.fromEntries(parsed.searchParams),
+        headers: Object.fromEntries(signedHeaders.map((h) => [h, received.headers[h]!])),
+        body: received.body,
+      }),
+      { signingDate },
+    );
     expect(received.headers.authorization).toBe(expected.headers.authorization);
     expect(JSON.parse(received.body)).toEqual({ amount: 1, reason: 'r', idempotencyKey: 'key-000001' });
   });

@@ -8,7 +8,11 @@ import { functionUrlEvent } from '../../local/function-url-event.js';
 
 let dynamo: EmbeddedDynamo;
 let handler: (event: LambdaFunctionURLEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
-const tables = { tiers: `t-${randomUUID().slice(0, 6)}`, credits: `c-${randomUUID().slice(0, 6)}`, sessions: `s-${randomUUID().slice(0, 6)}` };
+const tables = {
+  tiers: `t-${randomUUID().slice(0, 6)}`,
+  credits: `c-${randomUUID().slice(0, 6)}`,
+  sessions: `s-${randomUUID().slice(0, 6)}`,
+};
 
 beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
@@ -32,7 +36,10 @@ function event(method: string, path: string, body?: unknown, iam?: Record<string
   const base = functionUrlEvent({
     method,
     url: path,
-    headers: body === undefined ? { host: 'admin.lambda-url.us-east-1.on.aws' } : { host: 'admin.lambda-url.us-east-1.on.aws', 'content-type': 'application/json' },
+    headers:
+      body === undefined
+        ? { host: 'admin.lambda-url.us-east-1.on.aws' }
+        : { host: 'admin.lambda-url.us-east-1.on.aws', 'content-type': 'application/json' },
     body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
     sourceIp: '10.0.0.1',
   });
@@ -40,14 +47,30 @@ function event(method: string, path: string, body?: unknown, iam?: Record<string
 }
 
 describe('admin API in Lambda', () => {
-  const operator = { accessKey: 'AKIA', accountId: '123456789012', callerId: 'AIDA', userArn: 'arn:aws:iam::123456789012:user/operator', userId: 'AIDA' };
+  const operator = {
+    accessKey: 'AKIA',
+    accountId: '123456789012',
+    callerId: 'AIDA',
+    userArn: 'arn:aws:iam::123456789012:user/operator',
+    userId: 'AIDA',
+  };
 
   it('serves a SigV4-authenticated caller and records its ARN as the actor', async () => {
-    const tier = { requestsPerHour: 10, burst: 2, maxTokensPerRequest: 100, concurrentStreams: 1, tokensPerMinute: 1000, maxStreamSeconds: 30, allowedModels: ['local:*'] };
+    const tier = {
+      requestsPerHour: 10,
+      burst: 2,
+      maxTokensPerRequest: 100,
+      concurrentStreams: 1,
+      tokensPerMinute: 1000,
+      maxStreamSeconds: 30,
+      allowedModels: ['local:*'],
+    };
     const put = await handler(event('PUT', '/admin/tiers/lambda-tier', tier, operator), context);
     expect(put.statusCode).toBe(200);
     const audit = await handler(event('GET', '/admin/audit', undefined, operator), context);
-    expect(JSON.parse(audit.body)).toContainEqual(expect.objectContaining({ action: 'tier.put', actor: operator.userArn }));
+    expect(JSON.parse(audit.body)).toContainEqual(
+      expect.objectContaining({ action: 'tier.put', actor: operator.userArn }),
+    );
   });
 
   it('refuses a request that carries no IAM identity', async () => {

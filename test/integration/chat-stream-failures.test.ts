@@ -34,7 +34,11 @@ describe('chat stream: client disconnect', () => {
     const token = await stack().token('alice');
     const { aborted: abortedBefore } = stack().model.stats;
     const client = new AbortController();
-    const response = await postChat(stack(), { token, body: legacyBody('500 words at 20 tokens per second'), signal: client.signal });
+    const response = await postChat(stack(), {
+      token,
+      body: legacyBody('500 words at 20 tokens per second'),
+      signal: client.signal,
+    });
     const reader = response.body!.getReader();
     await reader.read();
     client.abort();

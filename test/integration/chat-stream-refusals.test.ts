@@ -28,15 +28,23 @@ describe('chat stream: authentication', () => {
 
   it('refuses a token signed with another secret', async () => {
     const before = stack().model.stats.requests;
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setAudience('chat')
-      .setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-that-is-long-enough-123'));
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('mallory')
+      .setAudience('chat')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-that-is-long-enough-123'));
     await expectRefusal(await postChat(stack(), { token: forged, body: legacyBody('5 words') }), 401, 'unauthorized');
     expect(stack().model.stats.requests).toBe(before);
   });
 
   it('refuses an expired token and says so', async () => {
     const expired = await stack().token('alice', { expiresIn: Math.floor(Date.now() / 1000) - 60 });
-    const body = await expectRefusal(await postChat(stack(), { token: expired, body: legacyBody('5 words') }), 401, 'unauthorized');
+    const body = await expectRefusal(
+      await postChat(stack(), { token: expired, body: legacyBody('5 words') }),
+      401,
+      'unauthorized',
+    );
     expect(body.error.message).toBe('token expired');
   });
 
@@ -56,14 +64,26 @@ describe('chat stream: request validation', () => {
 
   it('refuses a body without messages with field-level errors', async () => {
     const token = await stack().token('alice');
-    const body = await expectRefusal(await postChat(stack(), { token, body: { prompt: 'hi' } }), 400, 'invalid_request');
+    const body = await expectRefusal(
+      await postChat(stack(), { token, body: { prompt: 'hi' } }),
+      400,
+      'invalid_request',
+    );
     expect(body.error.fields).toHaveProperty('messages');
   });
 
   it('refuses messages that match neither message schema', async () => {
     const token = await stack().token('alice');
-    await expectRefusal(await postChat(stack(), { token, body: { messages: [{ role: 'user', parts: 'nope' }] } }), 400, 'invalid_request');
-    await expectRefusal(await postChat(stack(), { token, body: { messages: [{ role: 'wizard', content: 'hi' }] } }), 400, 'invalid_request');
+    await expectRefusal(
+      await postChat(stack(), { token, body: { messages: [{ role: 'user', parts: 'nope' }] } }),
+      400,
+      'invalid_request',
+    );
+    await expectRefusal(
+      await postChat(stack(), { token, body: { messages: [{ role: 'wizard', content: 'hi' }] } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a body over the size cap with 413', async () => {
@@ -76,14 +96,26 @@ describe('chat stream: request validation', () => {
   it('refuses an unknown provider or model with 400, not a crash', async () => {
     const token = await stack().token('alice');
     const before = stack().model.stats.requests;
-    await expectRefusal(await postChat(stack(), { token, provider: 'acme', body: legacyBody('x') }), 400, 'invalid_request');
-    await expectRefusal(await postChat(stack(), { token, model: 'gpt-9000', body: legacyBody('x') }), 400, 'unknown_model');
+    await expectRefusal(
+      await postChat(stack(), { token, provider: 'acme', body: legacyBody('x') }),
+      400,
+      'invalid_request',
+    );
+    await expectRefusal(
+      await postChat(stack(), { token, model: 'gpt-9000', body: legacyBody('x') }),
+      400,
+      'unknown_model',
+    );
     expect(stack().model.stats.requests).toBe(before);
   });
 
   it('answers a provider without credentials with 503 before streaming', async () => {
     const token = await stack().token('alice');
-    await expectRefusal(await postChat(stack(), { token, provider: 'openai', model: 'gpt-4o-mini', body: legacyBody('x') }), 503, 'provider_unavailable');
+    await expectRefusal(
+      await postChat(stack(), { token, provider: 'openai', model: 'gpt-4o-mini', body: legacyBody('x') }),
+      503,
+      'provider_unavailable',
+    );
   });
 
   it('refuses other methods and paths', async () => {

@@ -18,7 +18,9 @@ describe('chat stream: both wire protocols', () => {
     expect(read.text).toBe(words(12));
     expect(read.textParts).toHaveLength(12);
     expect(read.errors).toEqual([]);
-    expect(read.finishSteps).toEqual([{ finishReason: 'stop', isContinued: false, usage: { promptTokens: expect.any(Number), completionTokens: 12 } }]);
+    expect(read.finishSteps).toEqual([
+      { finishReason: 'stop', isContinued: false, usage: { promptTokens: expect.any(Number), completionTokens: 12 } },
+    ]);
     expect(read.finishMessage).toMatchObject({ finishReason: 'stop', usage: { completionTokens: 12 } });
   });
 

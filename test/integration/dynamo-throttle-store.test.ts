@@ -4,7 +4,12 @@
 // AWS's DynamoDB Local) to catch where the two differ.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startEmbeddedDynamo, createTables, localAwsCredentials, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
+import {
+  startEmbeddedDynamo,
+  createTables,
+  localAwsCredentials,
+  type EmbeddedDynamo,
+} from '../../local/embedded-dynamodb.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { decideAdmission, type Admit } from '../../functions/throttle/admission.js';
@@ -53,12 +58,33 @@ async function admitted(credits = 10_000, now = Date.now()) {
   const userId = `u-${randomUUID().slice(0, 8)}`;
   await fixtures.createAccount(userId, tier.name, credits);
   const account = (await store.getAccount(userId))!;
-  const decision = decideAdmission(account, tier, { sessionId: randomUUID(), model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [], toolsRequested: false }, testCatalog, now) as Admit;
+  const decision = decideAdmission(
+    account,
+    tier,
+    {
+      sessionId: randomUUID(),
+      model: { provider: 'local', modelId: 'local-small' },
+      inputTokens: 10,
+      features: [],
+      toolsRequested: false,
+    },
+    testCatalog,
+    now,
+  ) as Admit;
   expect(decision.admitted).toBe(true);
   expect(await store.admit(decision.write)).toBeDefined();
   const opening: SessionOpening = {
-    sessionId: decision.write.sessionId, userId, tier: tier.name, model: 'local:local-small', requestedModel: 'local:local-small',
-    startedAt: now, leaseUntil: now + 300, reserved: decision.write.reserve, tokenGrant: decision.write.window.grant, window: decision.write.window.window, tokensIn: 10,
+    sessionId: decision.write.sessionId,
+    userId,
+    tier: tier.name,
+    model: 'local:local-small',
+    requestedModel: 'local:local-small',
+    startedAt: now,
+    leaseUntil: now + 300,
+    reserved: decision.write.reserve,
+    tokenGrant: decision.write.window.grant,
+    window: decision.write.window.window,
+    tokensIn: 10,
   };
   return { userId, decision, opening };
 }
@@ -113,7 +139,11 @@ describe('DynamoDB store: exactly-once settlement', () => {
     // The sweeper finds the half-settled session once its lease has run out, and finishes it with the decided numbers.
     const later = Date.now() + 60_000;
     await sweepExpiredSessions(store, testCatalog, later, 1_000);
-    expect(await fixtures.session(opening.sessionId)).toMatchObject({ status: 'settled', tokensOut: 30, endReason: 'completed' });
+    expect(await fixtures.session(opening.sessionId)).toMatchObject({
+      status: 'settled',
+      tokensOut: 30,
+      endReason: 'completed',
+    });
     const { ledger, account } = await fixtures.expectBalanced(userId);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
     expect(account.balance).toBe(10_000 - costOf(price, 10, 30));
@@ -129,7 +159,11 @@ describe('sweeper: dead Lambdas', () => {
     expect((await sweepExpiredSessions(store, testCatalog, Date.now(), 10_000)).settled).toBe(0); // lease still valid
     const result = await sweepExpiredSessions(store, testCatalog, Date.now() + 60_000, 1_000);
     expect(result.settled).toBeGreaterThanOrEqual(1);
-    expect(await fixtures.session(opening.sessionId)).toMatchObject({ status: 'settled', endReason: 'lease_expired', tokensOut: 42 });
+    expect(await fixtures.session(opening.sessionId)).toMatchObject({
+      status: 'settled',
+      endReason: 'lease_expired',
+      tokensOut: 42,
+    });
     const { account } = await fixtures.expectBalanced(userId);
     expect(account.pending).toEqual({});
     expect(account.balance).toBe(10_000 - costOf(price, 10, 42));
@@ -147,10 +181,19 @@ describe('sweeper: dead Lambdas', () => {
   it('frees a reservation whose stream died before opening its session record', async () => {
     const { userId, decision } = await admitted(10_000, Date.now() - 10 * 60_000);
     const account = (await store.getAccount(userId))!;
-    const released = await releaseExpiredReservations(store, testCatalog, account, [decision.write.sessionId], Date.now());
+    const released = await releaseExpiredReservations(
+      store,
+      testCatalog,
+      account,
+      [decision.write.sessionId],
+      Date.now(),
+    );
     expect(released).toBe(1);
     const { account: after } = await fixtures.expectBalanced(userId);
     expect(after.pending).toEqual({});
-    expect(await fixtures.session(decision.write.sessionId)).toMatchObject({ status: 'settled', endReason: 'lease_expired' });
+    expect(await fixtures.session(decision.write.sessionId)).toMatchObject({
+      status: 'settled',
+      endReason: 'lease_expired',
+    });
   });
 });

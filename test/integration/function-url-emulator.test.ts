@@ -17,7 +17,11 @@ let release: () => void = () => undefined;
 const handler = runtime.streamifyResponse(async (event: LambdaFunctionURLEvent, stream: LocalResponseStream) => {
   seenEvents.push(event);
   if (event.rawPath === '/teapot') {
-    const out = runtime.HttpResponseStream.from(stream, { statusCode: 418, headers: { 'x-brew': 'tea' }, cookies: ['cup=full'] });
+    const out = runtime.HttpResponseStream.from(stream, {
+      statusCode: 418,
+      headers: { 'x-brew': 'tea' },
+      cookies: ['cup=full'],
+    });
     out.write('first ');
     await new Promise<void>((resolve) => (release = resolve));
     out.end('second');
@@ -35,14 +39,23 @@ beforeAll(async () => {
   app = Fastify({ forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_r, body, done) => done(null, body));
-  registerFunctionUrl(app, { functionName: 'fixture', routes: ['/*'], handler, cors: { ...defaultLocalCors, allowOrigins: ['https://app.example'] } });
+  registerFunctionUrl(app, {
+    functionName: 'fixture',
+    routes: ['/*'],
+    handler,
+    cors: { ...defaultLocalCors, allowOrigins: ['https://app.example'] },
+  });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => app.close());
 
 describe('local Function URL emulator', () => {
   it('turns the prelude into status, headers and cookies and streams the body before the handler ends', async () => {
-    const response = await fetch(`${url}/teapot?a=1&a=2&b=x`, { method: 'POST', body: '{"k":1}', headers: { 'content-type': 'application/json', 'X-Mixed': 'Case' } });
+    const response = await fetch(`${url}/teapot?a=1&a=2&b=x`, {
+      method: 'POST',
+      body: '{"k":1}',
+      headers: { 'content-type': 'application/json', 'X-Mixed': 'Case' },
+    });
     expect(response.status).toBe(418);
     expect(response.headers.get('x-brew')).toBe('tea');
     expect(response.headers.get('set-cookie')).toBe('cup=full');
@@ -85,7 +98,11 @@ describe('local Function URL emulator', () => {
     const invocations = seenEvents.length;
     const response = await fetch(`${url}/teapot`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');

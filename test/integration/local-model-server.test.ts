@@ -17,16 +17,23 @@ describe('local model server', () => {
     ['7 words', { kind: 'words', count: 7 }],
     ['echo: a b', { kind: 'echo', text: 'a b' }],
     ['please fail after 2 words', { kind: 'fail', afterWords: 2 }],
-    ['call tool saveNote {"text":"x"} 2 times', { kind: 'tool', toolName: 'saveNote', args: '{"text":"x"}', times: 2, force: false }],
+    [
+      'call tool saveNote {"text":"x"} 2 times',
+      { kind: 'tool', toolName: 'saveNote', args: '{"text":"x"}', times: 2, force: false },
+    ],
     ['force call tool nope', { kind: 'tool', toolName: 'nope', args: '{}', times: 1, force: true }],
     ['hello', { kind: 'greeting' }],
   ])('reads the knob in %j', (text, script) => {
     expect(scriptFor(text)).toEqual(script);
   });
 
-  it('answers a malformed completion request with a 400 in OpenAI\'s error shape', async () => {
+  it("answers a malformed completion request with a 400 in OpenAI's error shape", async () => {
     const { requests, completed } = server.stats;
-    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'local-small', messages: [] }) });
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'local-small', messages: [] }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
     expect(server.stats.requests).toBe(requests + 1);
@@ -51,7 +58,12 @@ describe('local model server', () => {
     const result = await generateText({
       model: model(),
       prompt: 'call tool lookup {"q":"x"}',
-      tools: { lookup: tool({ inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } } }), execute: async ({ q }) => ({ found: q }) }) },
+      tools: {
+        lookup: tool({
+          inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } } }),
+          execute: async ({ q }) => ({ found: q }),
+        }),
+      },
       stopWhen: ({ steps }) => steps.length >= 3,
     });
     expect(result.steps[0]!.toolCalls[0]).toMatchObject({ toolName: 'lookup', input: { q: 'x' } });

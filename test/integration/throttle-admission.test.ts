@@ -9,7 +9,12 @@ import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixt
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
-  environment: { MODEL_CATALOG: JSON.stringify(testCatalog), HEARTBEAT_MS: '200', TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
+  environment: {
+    MODEL_CATALOG: JSON.stringify(testCatalog),
+    HEARTBEAT_MS: '200',
+    TIER_CACHE_MS: '0',
+    SIGNUP_CREDITS: '0',
+  },
 });
 let store: StoreFixtures;
 beforeAll(() => {
@@ -27,7 +32,9 @@ async function userOn(tierOverrides: Parameters<typeof testTier>[1], credits = 1
 describe('admission: request bucket', () => {
   it('admits exactly the burst out of 100 parallel requests', async () => {
     const { userId, token } = await userOn({ requestsPerHour: 10, burst: 7 });
-    const responses = await Promise.all(Array.from({ length: 100 }, () => postChat(stack(), { token, body: legacyBody('2 words') })));
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () => postChat(stack(), { token, body: legacyBody('2 words') })),
+    );
     const statuses = responses.map((r) => r.status);
     await Promise.all(responses.map((r) => r.body?.cancel()));
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
@@ -56,7 +63,9 @@ describe('admission: request bucket', () => {
     await (await postChat(stack(), { token, body: legacyBody('1 words') })).text();
     const refused = await postChat(stack(), { token, body: legacyBody('1 words') });
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: { type: 'rate_limit_exceeded', message: expect.stringContaining('1/hour') } });
+    expect(await refused.json()).toEqual({
+      error: { type: 'rate_limit_exceeded', message: expect.stringContaining('1/hour') },
+    });
   });
 });
 
@@ -64,7 +73,11 @@ describe('admission: concurrency leases', () => {
   it('never runs more than concurrentStreams at once, and frees slots when streams end', async () => {
     const { userId, token } = await userOn({ concurrentStreams: 3 });
     stack().model.stats.maxActive = stack().model.stats.active; // measure this test's streams only
-    const responses = await Promise.all(Array.from({ length: 20 }, () => postChat(stack(), { token, body: legacyBody('40 words at 100 tokens per second') })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        postChat(stack(), { token, body: legacyBody('40 words at 100 tokens per second') }),
+      ),
+    );
     const admitted = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status === 429);
     expect(admitted).toHaveLength(3);
@@ -92,25 +105,38 @@ describe('admission: entitlement and credits', () => {
   it('refuses with 402 when the balance cannot pay for the prompt and one token', async () => {
     const before = stack().model.stats.requests;
     const { token } = await userOn({}, 3);
-    const response = await postChat(stack(), { token, body: legacyBody('a prompt that costs more than three micro-units') });
+    const response = await postChat(stack(), {
+      token,
+      body: legacyBody('a prompt that costs more than three micro-units'),
+    });
     expect(response.status).toBe(402);
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe('credits_exhausted');
     expect(stack().model.stats.requests).toBe(before);
   });
 
-  it('falls back to the tier\'s cheaper model when credits cannot cover the requested one, and says so', async () => {
+  it("falls back to the tier's cheaper model when credits cannot cover the requested one, and says so", async () => {
     const { userId, token } = await userOn({ degradeTo: 'local:local-small', maxTokensPerRequest: 100 }, 1_000);
     // local-large worst case: ~10 input tokens x10 + 100 output x20 = 2100 > 1000; local-small fits.
     const response = await postChat(stack(), { token, model: 'local-large', body: legacyBody('3 words') });
     expect(response.status).toBe(200);
     const read = await readDataStream(response.body!);
     expect(read.text).toBe(words(3));
-    expect(read.annotations).toEqual([expect.objectContaining({ type: 'model_degraded', requestedModel: 'local:local-large', model: 'local:local-small' })]);
+    expect(read.annotations).toEqual([
+      expect.objectContaining({
+        type: 'model_degraded',
+        requestedModel: 'local:local-large',
+        model: 'local:local-small',
+      }),
+    ]);
     const [session] = await store.sessions(userId);
-    expect(session).toMatchObject({ model: 'local:local-small', requestedModel: 'local:local-large', status: 'settled' });
+    expect(session).toMatchObject({
+      model: 'local:local-small',
+      requestedModel: 'local:local-large',
+      status: 'settled',
+    });
   });
 
-  it('refuses with 503 when the account\'s tier does not exist', async () => {
+  it("refuses with 503 when the account's tier does not exist", async () => {
     const userId = newUser('orphan');
     await store.createAccount(userId, 'no-such-tier', 1_000);
     const response = await postChat(stack(), { token: await stack().token(userId), body: legacyBody('1 words') });

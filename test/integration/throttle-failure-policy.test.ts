@@ -21,20 +21,46 @@ async function closedPort(): Promise<number> {
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const counted = () => {
   const events: string[] = [];
-  return { events, metrics: { admitted: (t: string) => void events.push(`admitted:${t}`), rejected: (r: string) => void events.push(`rejected:${r}`), terminated: () => undefined, settled: () => undefined } };
+  return {
+    events,
+    metrics: {
+      admitted: (t: string) => void events.push(`admitted:${t}`),
+      rejected: (r: string) => void events.push(`rejected:${r}`),
+      terminated: () => undefined,
+      settled: () => undefined,
+    },
+  };
 };
 
 async function throttlerWithUnreachableStore(failOpen: boolean) {
-  const db = createDocumentClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${await closedPort()}`, credentials: localAwsCredentials });
+  const db = createDocumentClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${await closedPort()}`,
+    credentials: localAwsCredentials,
+  });
   const { events, metrics } = counted();
   const throttler = new StreamingThrottler({
     store: new DynamoThrottleStore(db, { tiers: 't', credits: 'c', sessions: 's' }),
-    catalog: testCatalog, defaultTier: 'free', signupCredits: 0, heartbeatMs: 1_000, tierCacheMs: 0, failOpen, logger: quiet, metrics,
+    catalog: testCatalog,
+    defaultTier: 'free',
+    signupCredits: 0,
+    heartbeatMs: 1_000,
+    tierCacheMs: 0,
+    failOpen,
+    logger: quiet,
+    metrics,
   });
   return { throttler, events };
 }
 
-const request = { requestId: 'r', userId: 'u', model: { provider: 'local' as const, modelId: 'local-small' }, inputTokens: 10, features: [], toolsRequested: true };
+const request = {
+  requestId: 'r',
+  userId: 'u',
+  model: { provider: 'local' as const, modelId: 'local-small' },
+  inputTokens: 10,
+  features: [],
+  toolsRequested: true,
+};
 
 describe('failure policy when the store is unreachable', () => {
   it('fails closed by default: 503 store_unavailable, counted as a refusal', async () => {

@@ -10,7 +10,12 @@ import type { Tier } from '../../functions/throttle/tier.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
-  environment: { MODEL_CATALOG: JSON.stringify(testCatalog), HEARTBEAT_MS: '100', TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
+  environment: {
+    MODEL_CATALOG: JSON.stringify(testCatalog),
+    HEARTBEAT_MS: '100',
+    TIER_CACHE_MS: '0',
+    SIGNUP_CREDITS: '0',
+  },
 });
 let store: StoreFixtures;
 beforeAll(() => {
@@ -39,7 +44,12 @@ describe('monitor: limits end the stream with their error part', () => {
     expect(read.text).toBe(words(20));
     expect(read.errors.map(errorType)).toEqual(['max_tokens_exceeded']);
     const session = await onlySession(userId);
-    expect(session).toMatchObject({ status: 'settled', endReason: 'max_tokens_exceeded', tokensOut: 20, usageSource: 'provider' });
+    expect(session).toMatchObject({
+      status: 'settled',
+      endReason: 'max_tokens_exceeded',
+      tokensOut: 20,
+      usageSource: 'provider',
+    });
     expect(session.charged).toBe(costOf(price, session.tokensIn, 20));
     const { account, charged } = await store.expectBalanced(userId);
     expect(charged).toBe(session.charged);
@@ -86,11 +96,17 @@ describe('monitor: limits end the stream with their error part', () => {
 
   it('maximum stream duration ends a slow stream with max_duration_exceeded', async () => {
     const { userId, token } = await userOn({ maxStreamSeconds: 1 });
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('99 words at 20 tokens per second') })).body!);
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('99 words at 20 tokens per second') })).body!,
+    );
     expect(read.errors.map(errorType)).toEqual(['max_duration_exceeded']);
     expect(read.textParts.length).toBeLessThan(99);
     const session = await onlySession(userId);
-    expect(session).toMatchObject({ status: 'settled', endReason: 'max_duration_exceeded', tokensOut: read.textParts.length });
+    expect(session).toMatchObject({
+      status: 'settled',
+      endReason: 'max_duration_exceeded',
+      tokensOut: read.textParts.length,
+    });
     await store.expectBalanced(userId);
     await vi.waitFor(() => expect(stack().model.stats.active).toBe(0));
   });
@@ -107,7 +123,10 @@ describe('monitor: limits end the stream with their error part', () => {
     await store.requestKill(session.sessionId);
     const read = await reading;
     expect(read.errors.map(errorType)).toEqual(['session_terminated']);
-    expect(await store.session(session.sessionId)).toMatchObject({ status: 'settled', endReason: 'session_terminated' });
+    expect(await store.session(session.sessionId)).toMatchObject({
+      status: 'settled',
+      endReason: 'session_terminated',
+    });
     await store.expectBalanced(userId);
   });
 });
@@ -118,24 +137,39 @@ describe('settlement: every ending is billed once', () => {
     const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('30 words') })).body!);
     const usage = read.finishMessage!.usage!;
     const session = await onlySession(userId);
-    expect(session).toMatchObject({ status: 'settled', endReason: 'completed', usageSource: 'provider', tokensIn: usage.promptTokens, tokensOut: 30 });
+    expect(session).toMatchObject({
+      status: 'settled',
+      endReason: 'completed',
+      usageSource: 'provider',
+      tokensIn: usage.promptTokens,
+      tokensOut: 30,
+    });
     expect(session.charged).toBe(costOf(price, usage.promptTokens, 30));
     const { ledger } = await store.expectBalanced(userId);
-    expect(ledger.filter((e) => e.type === 'charge')).toEqual([expect.objectContaining({ sessionId: session.sessionId, amount: -session.charged! })]);
+    expect(ledger.filter((e) => e.type === 'charge')).toEqual([
+      expect.objectContaining({ sessionId: session.sessionId, amount: -session.charged! }),
+    ]);
   });
 
   it('a client disconnect settles the tokens that streamed', async () => {
     const { userId, token } = await userOn({});
     const client = new AbortController();
-    const response = await postChat(stack(), { token, body: legacyBody('99 words at 20 tokens per second'), signal: client.signal });
+    const response = await postChat(stack(), {
+      token,
+      body: legacyBody('99 words at 20 tokens per second'),
+      signal: client.signal,
+    });
     const reader = response.body!.getReader();
     await reader.read();
     client.abort();
-    const session = await vi.waitFor(async () => {
-      const [settled] = await store.sessions(userId);
-      expect(settled?.status).toBe('settled');
-      return settled!;
-    }, { timeout: 10_000 });
+    const session = await vi.waitFor(
+      async () => {
+        const [settled] = await store.sessions(userId);
+        expect(settled?.status).toBe('settled');
+        return settled!;
+      },
+      { timeout: 10_000 },
+    );
     expect(session.endReason).toBe('client_disconnect');
     expect(session.tokensOut).toBeGreaterThan(0);
     expect(session.tokensOut).toBeLessThan(99);
@@ -145,16 +179,25 @@ describe('settlement: every ending is billed once', () => {
 
   it('a provider failure settles what streamed before it', async () => {
     const { userId, token } = await userOn({});
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('fail after 4 words') })).body!);
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('fail after 4 words') })).body!,
+    );
     expect(read.errors.map(errorType)).toEqual(['provider_error']);
     const session = await onlySession(userId);
-    expect(session).toMatchObject({ status: 'settled', endReason: 'provider_error', tokensOut: 4, usageSource: 'estimate' });
+    expect(session).toMatchObject({
+      status: 'settled',
+      endReason: 'provider_error',
+      tokensOut: 4,
+      usageSource: 'estimate',
+    });
     await store.expectBalanced(userId);
   });
 
   it('50 parallel streams against a small balance never overspend, and the ledger balances', async () => {
     const { userId, token } = await userOn({}, 400);
-    const responses = await Promise.all(Array.from({ length: 50 }, () => postChat(stack(), { token, body: legacyBody('40 words') })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => postChat(stack(), { token, body: legacyBody('40 words') })),
+    );
     await Promise.all(responses.map((r) => r.text()));
     const admitted = responses.filter((r) => r.status === 200).length;
     expect(admitted).toBeGreaterThan(0);

@@ -25,7 +25,13 @@ beforeAll(async () => {
     tokensPerSecond: 0,
     dynamoEndpoint: proxy.endpoint, // the service reaches the store only through the proxy
     sweepIntervalMs: 0,
-    environment: { MODEL_CATALOG: JSON.stringify(testCatalog), HEARTBEAT_MS: '100', TIER_CACHE_MS: '0', LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' },
+    environment: {
+      MODEL_CATALOG: JSON.stringify(testCatalog),
+      HEARTBEAT_MS: '100',
+      TIER_CACHE_MS: '0',
+      LOG_LEVEL: 'CRITICAL',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
   });
   store = new StoreFixtures(dynamo.endpoint, stack.tables); // the test reads the store directly
 });
@@ -78,15 +84,20 @@ describe('throttle store outage', () => {
     await proxy.restore();
 
     // The sweeper, once the lease has run out, settles it with the last recorded usage; a second sweep changes nothing.
-    await vi.waitFor(async () => {
-      await stack.sweep();
-      expect((await store.session(session.sessionId))?.status).toBe('settled');
-    }, { timeout: 10_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        await stack.sweep();
+        expect((await store.session(session.sessionId))?.status).toBe('settled');
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     await stack.sweep();
     const settled = (await store.session(session.sessionId))!;
     expect(settled.endReason).toBe('lease_expired');
     const { ledger, account } = await store.expectBalanced(userId);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
-    expect(account.balance).toBe(100_000 - costOf(testCatalog.local['local-small'], settled.tokensIn, settled.tokensOut));
+    expect(account.balance).toBe(
+      100_000 - costOf(testCatalog.local['local-small'], settled.tokensIn, settled.tokensOut),
+    );
   });
 });

@@ -27,14 +27,19 @@ async function userOn(overrides: Partial<Tier> = {}) {
   return { userId, token: await stack().token(userId) };
 }
 
-const userMessage = (text: string): UIMessage => ({ id: `m-${randomUUID().slice(0, 6)}`, role: 'user', parts: [{ type: 'text', text }] });
+const userMessage = (text: string): UIMessage => ({
+  id: `m-${randomUUID().slice(0, 6)}`,
+  role: 'user',
+  parts: [{ type: 'text', text }],
+});
 const postUi = (token: string, messages: UIMessage[]) => postChat(stack(), { token, body: { id: 'chat', messages } });
 
 /** What current useChat's addToolApprovalResponse does to the assistant message. */
 function answerApprovals(message: UIMessage, approved: boolean): UIMessage {
   const answered = structuredClone(message);
   for (const part of answered.parts) {
-    if ('state' in part && part.state === 'approval-requested') Object.assign(part, { state: 'approval-responded', approval: { ...part.approval, approved } });
+    if ('state' in part && part.state === 'approval-requested')
+      Object.assign(part, { state: 'approval-responded', approval: { ...part.approval, approved } });
   }
   return answered;
 }
@@ -45,22 +50,40 @@ function legacyAnswer(read: DataStreamRead, answer: unknown) {
     id: 'a1',
     role: 'assistant',
     content: read.text,
-    toolInvocations: read.toolCalls.map((call) => ({ state: 'result', step: 0, toolCallId: call.toolCallId, toolName: call.toolName, args: call.args, result: answer })),
+    toolInvocations: read.toolCalls.map((call) => ({
+      state: 'result',
+      step: 0,
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      args: call.args,
+      result: answer,
+    })),
   };
 }
 
 describe('automatic tools', () => {
   it('run server-side and their results stream back (UI message stream)', async () => {
     const { token } = await userOn();
-    const read = await readUiStream((await postUi(token, [userMessage('call tool think {"thought":"plan the answer"}')])).body!);
-    expect(read.chunks).toContainEqual(expect.objectContaining({ type: 'tool-output-available', output: { noted: true, length: 15 } }));
+    const read = await readUiStream(
+      (await postUi(token, [userMessage('call tool think {"thought":"plan the answer"}')])).body!,
+    );
+    expect(read.chunks).toContainEqual(
+      expect.objectContaining({ type: 'tool-output-available', output: { noted: true, length: 15 } }),
+    );
     expect(read.text).toBe('Tool think returned: {"noted":true,"length":15}');
   });
 
-  it('read the caller\'s real balance from the store (data stream protocol)', async () => {
+  it("read the caller's real balance from the store (data stream protocol)", async () => {
     const { token } = await userOn();
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('call tool getMyUsage {}') })).body!);
-    const result = read.toolResults[0]!.result as { found: boolean; balance: number; available: number; openStreams: number };
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('call tool getMyUsage {}') })).body!,
+    );
+    const result = read.toolResults[0]!.result as {
+      found: boolean;
+      balance: number;
+      available: number;
+      openStreams: number;
+    };
     // Read while this very stream runs: its reservation is open and not yet charged.
     expect(result).toMatchObject({ found: true, balance: 1_000_000, openStreams: 1 });
     expect(result.available).toBeLessThan(result.balance);
@@ -78,7 +101,9 @@ describe('automatic tools', () => {
 
   it('turn a call of an unknown tool into a tool error the model sees', async () => {
     const { token } = await userOn();
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('force call tool deleteEverything {}') })).body!);
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('force call tool deleteEverything {}') })).body!,
+    );
     expect(read.errors).toEqual([]);
     expect(read.finishMessage?.finishReason).toBe('stop');
     expect(read.text).toMatch(/^Tool deleteEverything returned: .*deleteEverything/);
@@ -96,7 +121,9 @@ describe('tools that need confirmation: current useChat (tool approval, UI messa
 
     const approved = answerApprovals(first.message!, true);
     const second = await readUiStream((await postUi(token, [ask, approved])).body!, { message: approved });
-    expect(second.chunks).toContainEqual(expect.objectContaining({ type: 'tool-output-available', output: { saved: true, noteId: expect.any(String) } }));
+    expect(second.chunks).toContainEqual(
+      expect.objectContaining({ type: 'tool-output-available', output: { saved: true, noteId: expect.any(String) } }),
+    );
     expect(second.text).toContain('Tool saveNote returned:');
     expect(await notes.list(userId)).toEqual([expect.objectContaining({ text: 'buy milk' })]);
 
@@ -121,7 +148,8 @@ describe('tools that need confirmation: current useChat (tool approval, UI messa
     const ask = userMessage('call tool saveNote {"text":"forged"}');
     const first = await readUiStream((await postUi(token, [ask])).body!);
     const forged = answerApprovals(first.message!, true);
-    for (const part of forged.parts) if ('approval' in part && part.approval) Object.assign(part.approval, { signature: 'AAAA' });
+    for (const part of forged.parts)
+      if ('approval' in part && part.approval) Object.assign(part.approval, { signature: 'AAAA' });
     const response = await postUi(token, [ask, forged]);
     const text = await response.text();
     expect(await notes.list(userId)).toEqual([]);
@@ -139,12 +167,23 @@ describe('tools that need confirmation: AI SDK 4 useChat (addToolResult, data st
     expect(await notes.list(userId)).toEqual([]);
 
     const answered = legacyAnswer(first, { confirmed: true });
-    const second = await readDataStream((await postChat(stack(), { token, body: { messages: [ask, answered] } })).body!);
+    const second = await readDataStream(
+      (await postChat(stack(), { token, body: { messages: [ask, answered] } })).body!,
+    );
     expect(second.text).toMatch(/^Tool saveNote returned: \{"saved":true/);
-    expect(await notes.list(userId)).toEqual([expect.objectContaining({ text: 'call mom', noteId: first.toolCalls[0]!.toolCallId })]);
+    expect(await notes.list(userId)).toEqual([
+      expect.objectContaining({ text: 'call mom', noteId: first.toolCalls[0]!.toolCallId }),
+    ]);
 
     // Later turns resend the answered call: it does not run again.
-    await readDataStream((await postChat(stack(), { token, body: { messages: [ask, answered, { id: 'u2', role: 'user', content: '2 words' }] } })).body!);
+    await readDataStream(
+      (
+        await postChat(stack(), {
+          token,
+          body: { messages: [ask, answered, { id: 'u2', role: 'user', content: '2 words' }] },
+        })
+      ).body!,
+    );
     expect(await notes.list(userId)).toHaveLength(1);
   });
 
@@ -152,7 +191,9 @@ describe('tools that need confirmation: AI SDK 4 useChat (addToolResult, data st
     const { userId, token } = await userOn();
     const ask = { id: 'u1', role: 'user', content: 'call tool saveNote {"text":"nope"}' };
     const first = await readDataStream((await postChat(stack(), { token, body: { messages: [ask] } })).body!);
-    const second = await readDataStream((await postChat(stack(), { token, body: { messages: [ask, legacyAnswer(first, 'no')] } })).body!);
+    const second = await readDataStream(
+      (await postChat(stack(), { token, body: { messages: [ask, legacyAnswer(first, 'no')] } })).body!,
+    );
     expect(second.text).toContain('declined');
     expect(await notes.list(userId)).toEqual([]);
   });
@@ -161,19 +202,30 @@ describe('tools that need confirmation: AI SDK 4 useChat (addToolResult, data st
 describe('throttling applies to tools', () => {
   it('offers no tools on a tier without tool_execution, and refuses a tool answer with 403', async () => {
     const { userId, token } = await userOn({ features: [] });
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('call tool saveNote {"text":"x"}') })).body!);
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('call tool saveNote {"text":"x"}') })).body!,
+    );
     expect(read.toolCalls).toEqual([]);
     expect(read.text).toBe('I cannot call saveNote: it is not offered to me.');
-    const answer = { id: 'a1', role: 'assistant', content: '', toolInvocations: [{ state: 'result', toolCallId: 'c1', toolName: 'saveNote', args: { text: 'x' }, result: { confirmed: true } }] };
+    const answer = {
+      id: 'a1',
+      role: 'assistant',
+      content: '',
+      toolInvocations: [
+        { state: 'result', toolCallId: 'c1', toolName: 'saveNote', args: { text: 'x' }, result: { confirmed: true } },
+      ],
+    };
     const refused = await postChat(stack(), { token, body: { messages: [{ role: 'user', content: 'save' }, answer] } });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('feature_not_allowed');
     expect(await notes.list(userId)).toEqual([]);
   });
 
-  it('ends a tool loop at the tier\'s maxSteps, and bills every step to the same session', async () => {
+  it("ends a tool loop at the tier's maxSteps, and bills every step to the same session", async () => {
     const { userId, token } = await userOn({ maxSteps: 2 });
-    const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('call tool think {"thought":"again"} 5 times') })).body!);
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('call tool think {"thought":"again"} 5 times') })).body!,
+    );
     expect(read.finishSteps).toHaveLength(2);
     expect(read.toolResults).toHaveLength(2);
     const [session] = await store.sessions(userId);

@@ -7,14 +7,53 @@ import { costOf } from '../../functions/throttle/pricing.js';
 const catalog = {
   openai: {},
   groq: {},
-  local: { 'local-small': { input: 1_000_000, output: 2_000_000 }, 'local-large': { input: 10_000_000, output: 20_000_000 } },
+  local: {
+    'local-small': { input: 1_000_000, output: 2_000_000 },
+    'local-large': { input: 10_000_000, output: 20_000_000 },
+  },
 };
 const now = 1_000_000_000;
 const tier = (overrides: Partial<Tier> = {}): Tier =>
-  tierSchema.parse({ name: 'test', requestsPerHour: 60, burst: 2, maxTokensPerRequest: 100, concurrentStreams: 2, tokensPerMinute: 10_000, maxStreamSeconds: 60, allowedModels: ['local:*'], ...overrides });
-const account = (overrides: Partial<Account> = {}): Account => ({ userId: 'u', tier: 'test', balance: 100_000, available: 100_000, pending: {}, grants: {}, createdAt: 0, ...overrides }) as Account;
-const request = (overrides: Partial<AdmissionInput> = {}): AdmissionInput => ({ sessionId: 's1', model: { provider: 'local', modelId: 'local-small' }, inputTokens: 10, features: [], toolsRequested: false, ...overrides });
-const pendingEntry = (expiresAt: number) => ({ reserved: 1, tokenGrant: 1, window: 0, model: 'local:local-small', requestedModel: 'local:local-small', tokensIn: 1, startedAt: 0, expiresAt });
+  tierSchema.parse({
+    name: 'test',
+    requestsPerHour: 60,
+    burst: 2,
+    maxTokensPerRequest: 100,
+    concurrentStreams: 2,
+    tokensPerMinute: 10_000,
+    maxStreamSeconds: 60,
+    allowedModels: ['local:*'],
+    ...overrides,
+  });
+const account = (overrides: Partial<Account> = {}): Account =>
+  ({
+    userId: 'u',
+    tier: 'test',
+    balance: 100_000,
+    available: 100_000,
+    pending: {},
+    grants: {},
+    createdAt: 0,
+    ...overrides,
+  }) as Account;
+const request = (overrides: Partial<AdmissionInput> = {}): AdmissionInput => ({
+  sessionId: 's1',
+  model: { provider: 'local', modelId: 'local-small' },
+  inputTokens: 10,
+  features: [],
+  toolsRequested: false,
+  ...overrides,
+});
+const pendingEntry = (expiresAt: number) => ({
+  reserved: 1,
+  tokenGrant: 1,
+  window: 0,
+  model: 'local:local-small',
+  requestedModel: 'local:local-small',
+  tokensIn: 1,
+  startedAt: 0,
+  expiresAt,
+});
 
 describe('admission decision', () => {
   it('admits within every limit and reserves the worst case', () => {
@@ -30,22 +69,55 @@ describe('admission decision', () => {
     ['a model outside the tier', {}, { allowedModels: ['local:local-large'] }, {}, 403, 'model_not_allowed'],
     ['a feature outside the tier', {}, {}, { features: ['tool_execution'] }, 403, 'feature_not_allowed'],
     ['an empty request bucket', { tat: now + 2 * 60_000 }, {}, {}, 429, 'rate_limit_exceeded'],
-    ['all stream slots held', { pending: { a: pendingEntry(now + 1), b: pendingEntry(now + 1) } }, {}, {}, 429, 'concurrency_limit_exceeded'],
-    ['the minute\'s tokens used up', { tpmWindow: now - (now % 60_000), tpmTokens: 9_995 }, {}, {}, 429, 'tokens_per_minute_exceeded'],
-    ['a balance below the prompt\'s cost', { available: 5 }, {}, {}, 402, 'credits_exhausted'],
+    [
+      'all stream slots held',
+      { pending: { a: pendingEntry(now + 1), b: pendingEntry(now + 1) } },
+      {},
+      {},
+      429,
+      'concurrency_limit_exceeded',
+    ],
+    [
+      "the minute's tokens used up",
+      { tpmWindow: now - (now % 60_000), tpmTokens: 9_995 },
+      {},
+      {},
+      429,
+      'tokens_per_minute_exceeded',
+    ],
+    ["a balance below the prompt's cost", { available: 5 }, {}, {}, 402, 'credits_exhausted'],
   ])('refuses %s', (_name, accountState, tierLimits, requestFields, status, type) => {
-    expect(decideAdmission(account(accountState), tier(tierLimits), request(requestFields), catalog, now)).toMatchObject({ admitted: false, status, type });
+    expect(
+      decideAdmission(account(accountState), tier(tierLimits), request(requestFields), catalog, now),
+    ).toMatchObject({ admitted: false, status, type });
   });
 
   it('reports leases past their hard expiry when refusing for concurrency', () => {
-    const decision = decideAdmission(account({ pending: { dead: pendingEntry(now - 1), live: pendingEntry(now + 1) } }), tier(), request(), catalog, now);
+    const decision = decideAdmission(
+      account({ pending: { dead: pendingEntry(now - 1), live: pendingEntry(now + 1) } }),
+      tier(),
+      request(),
+      catalog,
+      now,
+    );
     expect(decision).toMatchObject({ admitted: false, expiredLeases: ['dead'] });
   });
 
-  it('degrades to the tier\'s cheaper model when the balance cannot cover the requested one', () => {
+  it("degrades to the tier's cheaper model when the balance cannot cover the requested one", () => {
     const large = { provider: 'local' as const, modelId: 'local-large' };
-    const decision = decideAdmission(account({ available: 500 }), tier({ degradeTo: 'local:local-small' }), request({ model: large }), catalog, now);
-    expect(decision).toMatchObject({ admitted: true, model: { modelId: 'local-small' }, degradedFrom: large, maxOutputTokens: 100 });
+    const decision = decideAdmission(
+      account({ available: 500 }),
+      tier({ degradeTo: 'local:local-small' }),
+      request({ model: large }),
+      catalog,
+      now,
+    );
+    expect(decision).toMatchObject({
+      admitted: true,
+      model: { modelId: 'local-small' },
+      degradedFrom: large,
+      maxOutputTokens: 100,
+    });
   });
 
   it('reserves what the balance affords when it cannot cover the worst case, bound by credits', () => {
@@ -54,10 +126,17 @@ describe('admission decision', () => {
     if (decision.admitted) expect(decision.write.reserve).toBe(50);
   });
 
-  it('shrinks the output allowance to the minute\'s remaining tokens, bound by the rate', () => {
-    const decision = decideAdmission(account({ tpmWindow: now - (now % 60_000), tpmTokens: 9_950 }), tier(), request(), catalog, now);
+  it("shrinks the output allowance to the minute's remaining tokens, bound by the rate", () => {
+    const decision = decideAdmission(
+      account({ tpmWindow: now - (now % 60_000), tpmTokens: 9_950 }),
+      tier(),
+      request(),
+      catalog,
+      now,
+    );
     expect(decision).toMatchObject({ admitted: true, maxOutputTokens: 40, binding: 'rate_limit_exceeded' });
-    if (decision.admitted) expect(decision.write.window).toMatchObject({ variant: 'current', grant: 50, ceiling: 9_950 });
+    if (decision.admitted)
+      expect(decision.write.window).toMatchObject({ variant: 'current', grant: 50, ceiling: 9_950 });
   });
 
   it('uses the busy bucket variant when the bucket is in use', () => {

@@ -12,12 +12,44 @@ describe('data stream protocol encoder', () => {
     ['empty text is skipped', { type: 'text-delta', id: '0', text: '' }, undefined],
     ['reasoning', { type: 'reasoning-delta', id: '0', text: 'hmm' }, 'g:"hmm"\n'],
     ['start step', { type: 'start-step', request: {}, warnings: [] }, 'f:{"messageId":"msg-1"}\n'],
-    ['tool input start', { type: 'tool-input-start', id: 'c1', toolName: 'think' }, 'b:{"toolCallId":"c1","toolName":"think"}\n'],
-    ['tool input delta', { type: 'tool-input-delta', id: 'c1', delta: '{"a"' }, 'c:{"toolCallId":"c1","argsTextDelta":"{\\"a\\""}\n'],
-    ['tool call', { type: 'tool-call', toolCallId: 'c1', toolName: 'think', input: { a: 1 } } as StreamPart, '9:{"toolCallId":"c1","toolName":"think","args":{"a":1}}\n'],
-    ['tool result', { type: 'tool-result', toolCallId: 'c1', toolName: 'think', input: {}, output: { ok: true } } as StreamPart, 'a:{"toolCallId":"c1","result":{"ok":true}}\n'],
-    ['finish step', { type: 'finish-step', finishReason: 'stop', usage, response: {}, performance: {}, rawFinishReason: 'stop', providerMetadata: undefined } as never, 'e:{"finishReason":"stop","usage":{"promptTokens":7,"completionTokens":3},"isContinued":false}\n'],
-    ['finish', { type: 'finish', finishReason: 'length', rawFinishReason: undefined, totalUsage: usage }, 'd:{"finishReason":"length","usage":{"promptTokens":7,"completionTokens":3}}\n'],
+    [
+      'tool input start',
+      { type: 'tool-input-start', id: 'c1', toolName: 'think' },
+      'b:{"toolCallId":"c1","toolName":"think"}\n',
+    ],
+    [
+      'tool input delta',
+      { type: 'tool-input-delta', id: 'c1', delta: '{"a"' },
+      'c:{"toolCallId":"c1","argsTextDelta":"{\\"a\\""}\n',
+    ],
+    [
+      'tool call',
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'think', input: { a: 1 } } as StreamPart,
+      '9:{"toolCallId":"c1","toolName":"think","args":{"a":1}}\n',
+    ],
+    [
+      'tool result',
+      { type: 'tool-result', toolCallId: 'c1', toolName: 'think', input: {}, output: { ok: true } } as StreamPart,
+      'a:{"toolCallId":"c1","result":{"ok":true}}\n',
+    ],
+    [
+      'finish step',
+      {
+        type: 'finish-step',
+        finishReason: 'stop',
+        usage,
+        response: {},
+        performance: {},
+        rawFinishReason: 'stop',
+        providerMetadata: undefined,
+      } as never,
+      'e:{"finishReason":"stop","usage":{"promptTokens":7,"completionTokens":3},"isContinued":false}\n',
+    ],
+    [
+      'finish',
+      { type: 'finish', finishReason: 'length', rawFinishReason: undefined, totalUsage: usage },
+      'd:{"finishReason":"length","usage":{"promptTokens":7,"completionTokens":3}}\n',
+    ],
     ['parts without a v1 code are skipped', { type: 'text-start', id: '0' }, undefined],
   ])('%s', (_name, part, expected) => {
     expect(encodePart(part, id)).toBe(expected);

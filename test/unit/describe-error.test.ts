@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { describeError, parseServiceError } from '../../local/playground/describe-error.js';
 
 describe('playground error wording', () => {
-  it('reads both error shapes: a JSON body before streaming and an error part\'s JSON text', () => {
-    expect(parseServiceError('{"error":{"type":"credits_exhausted","message":"m"}}')).toEqual({ type: 'credits_exhausted', message: 'm' });
-    expect(parseServiceError('{"type":"max_tokens_exceeded","message":"m"}')).toEqual({ type: 'max_tokens_exceeded', message: 'm' });
+  it("reads both error shapes: a JSON body before streaming and an error part's JSON text", () => {
+    expect(parseServiceError('{"error":{"type":"credits_exhausted","message":"m"}}')).toEqual({
+      type: 'credits_exhausted',
+      message: 'm',
+    });
+    expect(parseServiceError('{"type":"max_tokens_exceeded","message":"m"}')).toEqual({
+      type: 'max_tokens_exceeded',
+      message: 'm',
+    });
     expect(parseServiceError('Failed to fetch')).toEqual({ type: 'unknown', message: 'Failed to fetch' });
   });
 

@@ -4,7 +4,13 @@ import { UsageTally } from '../../functions/throttle/usage-tally.js';
 import { takeLease } from '../../functions/throttle/lease.js';
 import type { StreamPart } from '../../functions/chat/stream-gate.js';
 
-const budget: StreamBudget = { maxTokensPerRequest: 50, tokenGrant: 70, reserved: 100, price: { input: 1_000_000, output: 2_000_000 }, deadline: 10_000 };
+const budget: StreamBudget = {
+  maxTokensPerRequest: 50,
+  tokenGrant: 70,
+  reserved: 100,
+  price: { input: 1_000_000, output: 2_000_000 },
+  deadline: 10_000,
+};
 
 describe('monitor verdict', () => {
   it.each([
@@ -19,7 +25,8 @@ describe('monitor verdict', () => {
   });
 });
 
-const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }) as never;
+const usage = (inputTokens: number, outputTokens: number) =>
+  ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }) as never;
 
 describe('usage tally', () => {
   it('counts provider usage for finished steps and estimates the step in flight', () => {
@@ -46,11 +53,25 @@ describe('usage tally', () => {
 });
 
 describe('concurrency lease', () => {
-  const entry = (expiresAt: number) => ({ reserved: 1, tokenGrant: 1, window: 0, model: 'm', requestedModel: 'm', tokensIn: 1, startedAt: 0, expiresAt });
+  const entry = (expiresAt: number) => ({
+    reserved: 1,
+    tokenGrant: 1,
+    window: 0,
+    model: 'm',
+    requestedModel: 'm',
+    tokensIn: 1,
+    startedAt: 0,
+    expiresAt,
+  });
   it.each([
     ['a free slot', {}, 1, { allowed: true, held: 0 }],
     ['all slots held', { a: entry(200) }, 1, { allowed: false, held: 1, expired: [] }],
-    ['held slots past expiry are named', { a: entry(50), b: entry(200) }, 2, { allowed: false, held: 2, expired: ['a'] }],
+    [
+      'held slots past expiry are named',
+      { a: entry(50), b: entry(200) },
+      2,
+      { allowed: false, held: 2, expired: ['a'] },
+    ],
   ])('%s', (_name, pending, max, expected) => {
     expect(takeLease(pending, max, 100)).toEqual(expected);
   });

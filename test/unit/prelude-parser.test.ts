@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PreludeParser } from '../../local/prelude-parser.js';
 
-const prelude = Buffer.concat([Buffer.from(JSON.stringify({ statusCode: 201, headers: { a: 'b' } })), Buffer.alloc(8), Buffer.from('body')]);
+const prelude = Buffer.concat([
+  Buffer.from(JSON.stringify({ statusCode: 201, headers: { a: 'b' } })),
+  Buffer.alloc(8),
+  Buffer.from('body'),
+]);
 
 describe('Lambda HTTP response prelude parser', () => {
   it('reads metadata then body from one chunk', () => {
@@ -16,7 +20,9 @@ describe('Lambda HTTP response prelude parser', () => {
       const parser = new PreludeParser();
       const events = [...parser.push(prelude.subarray(0, cut)), ...parser.push(prelude.subarray(cut))];
       expect(events[0]).toMatchObject({ kind: 'metadata', metadata: { statusCode: 201 } });
-      expect(Buffer.concat(events.slice(1).map((e) => (e.kind === 'body' ? e.bytes : Buffer.alloc(0)))).toString()).toBe('body');
+      expect(
+        Buffer.concat(events.slice(1).map((e) => (e.kind === 'body' ? e.bytes : Buffer.alloc(0)))).toString(),
+      ).toBe('body');
     }
   });
 

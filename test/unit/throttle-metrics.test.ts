@@ -19,7 +19,11 @@ function capture(run: () => void): EmfLine[] {
   } finally {
     write.mockRestore();
   }
-  return lines.join('').split('\n').filter((l) => l.includes('CloudWatchMetrics')).map((l) => JSON.parse(l) as EmfLine);
+  return lines
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('CloudWatchMetrics'))
+    .map((l) => JSON.parse(l) as EmfLine);
 }
 
 describe('throttle metrics (EMF)', () => {
@@ -30,7 +34,15 @@ describe('throttle metrics (EMF)', () => {
 
   it('emits the cost of a session as a service total and by model', () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
-    const lines = capture(() => createThrottleMetrics().settled({ model: 'openai:gpt-4o-mini', inputTokens: 10, outputTokens: 20, costMicros: 42, firstByteMs: 7 }));
+    const lines = capture(() =>
+      createThrottleMetrics().settled({
+        model: 'openai:gpt-4o-mini',
+        inputTokens: 10,
+        outputTokens: 20,
+        costMicros: 42,
+        firstByteMs: 7,
+      }),
+    );
     expect(lines).toHaveLength(2);
     const [total, byModel] = lines;
     expect(total!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'StreamingAI', Dimensions: [['service']] });
@@ -41,6 +53,9 @@ describe('throttle metrics (EMF)', () => {
   it('emits refusals with their reason', () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
     const lines = capture(() => createThrottleMetrics().rejected('credits_exhausted'));
-    expect(lines.map((l) => [l.Rejected, l.reason])).toEqual([[1, undefined], [1, 'credits_exhausted']]);
+    expect(lines.map((l) => [l.Rejected, l.reason])).toEqual([
+      [1, undefined],
+      [1, 'credits_exhausted'],
+    ]);
   });
 });

@@ -33,7 +33,11 @@ describe('token bucket (GCRA)', () => {
 
   it('chooses the write variant from whether the bucket is full', () => {
     expect(takeFromBucket({}, limits, t0)).toMatchObject({ allowed: true, variant: 'idle', newTat: t0 + minute });
-    expect(takeFromBucket({ tat: t0 + minute }, limits, t0)).toMatchObject({ allowed: true, variant: 'busy', newTat: t0 + 2 * minute });
+    expect(takeFromBucket({ tat: t0 + minute }, limits, t0)).toMatchObject({
+      allowed: true,
+      variant: 'busy',
+      newTat: t0 + 2 * minute,
+    });
   });
 
   it('refills one token per interval after a burst', () => {

@@ -29,7 +29,15 @@ import {
   sessionIsPending,
   windowIs,
 } from './account-rules.js';
-import { accountKey, ledgerKey, openShard, rejectionAttribute, settledSessionRetentionSeconds, signupLedgerKey, usageKey } from './keys.js';
+import {
+  accountKey,
+  ledgerKey,
+  openShard,
+  rejectionAttribute,
+  settledSessionRetentionSeconds,
+  signupLedgerKey,
+  usageKey,
+} from './keys.js';
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
@@ -82,31 +90,55 @@ export class DynamoThrottleStore implements ThrottleStore {
       // Ledger first, under a fixed key: if the account write below loses a race or the
       // process dies in between, the entry is the same one the winner writes.
       await guarded(() =>
-        this.db.send(new PutCommand({
-          TableName: this.tables.credits,
-          Item: { ...signupLedgerKey(userId), type: 'grant', amount: signupCredits, reason: 'sign-up credits', actor: 'system', at: now },
-        })),
+        this.db.send(
+          new PutCommand({
+            TableName: this.tables.credits,
+            Item: {
+              ...signupLedgerKey(userId),
+              type: 'grant',
+              amount: signupCredits,
+              reason: 'sign-up credits',
+              actor: 'system',
+              at: now,
+            },
+          }),
+        ),
       );
     }
-    const account: Account = { userId, tier, balance: signupCredits, available: signupCredits, pending: {}, grants: {}, createdAt: now };
+    const account: Account = {
+      userId,
+      tier,
+      balance: signupCredits,
+      available: signupCredits,
+      pending: {},
+      grants: {},
+      createdAt: now,
+    };
     const created = await conditional(() =>
-      this.db.send(new PutCommand({
-        TableName: this.tables.credits,
-        Item: { ...accountKey(userId), ...account },
-        ...expressionInput({ condition: expr('attribute_not_exists(#pk)') }),
-      })),
+      this.db.send(
+        new PutCommand({
+          TableName: this.tables.credits,
+          Item: { ...accountKey(userId), ...account },
+          ...expressionInput({ condition: expr('attribute_not_exists(#pk)') }),
+        }),
+      ),
     );
     return created ? account : (await this.getAccount(userId))!; // lost the race: read the winner's
   }
 
   async admit(write: AdmissionWrite): Promise<Account | undefined> {
     const result = await conditional(() =>
-      this.db.send(new UpdateCommand({
-        TableName: this.tables.credits,
-        Key: accountKey(write.userId),
-        ...expressionInput({ condition: allOf(...admissionCondition(write)), update: update({ set: admissionUpdate(write) }) }),
-        ReturnValues: 'ALL_NEW',
-      })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: accountKey(write.userId),
+          ...expressionInput({
+            condition: allOf(...admissionCondition(write)),
+            update: update({ set: admissionUpdate(write) }),
+          }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     );
     return result?.Attributes ? toAccount(result.Attributes) : undefined;
   }
@@ -114,29 +146,38 @@ export class DynamoThrottleStore implements ThrottleStore {
   async openSession(opening: SessionOpening): Promise<void> {
     const record: SessionRecord & { openShard: string } = { ...opening, status: 'active', tokensOut: 0, openShard };
     await guarded(() =>
-      this.db.send(new PutCommand({
-        TableName: this.tables.sessions,
-        Item: record,
-        ...expressionInput({ condition: expr('attribute_not_exists(#sessionId)') }),
-      })),
+      this.db.send(
+        new PutCommand({
+          TableName: this.tables.sessions,
+          Item: record,
+          ...expressionInput({ condition: expr('attribute_not_exists(#sessionId)') }),
+        }),
+      ),
     );
   }
 
   async heartbeat(sessionId: string, leaseUntil: number, usage: TokenUsage, now: number): Promise<HeartbeatAnswer> {
     const result = await conditional(() =>
-      this.db.send(new UpdateCommand({
-        TableName: this.tables.sessions,
-        Key: { sessionId },
-        ...expressionInput({
-          condition: expr('#status = :active', { ':active': 'active' }),
-          update: update({
-            set: [expr('#leaseUntil = :leaseUntil, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #heartbeatAt = :now', {
-              ':leaseUntil': leaseUntil, ':tokensIn': usage.inputTokens, ':tokensOut': usage.outputTokens, ':now': now,
-            })],
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.sessions,
+          Key: { sessionId },
+          ...expressionInput({
+            condition: expr('#status = :active', { ':active': 'active' }),
+            update: update({
+              set: [
+                expr('#leaseUntil = :leaseUntil, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #heartbeatAt = :now', {
+                  ':leaseUntil': leaseUntil,
+                  ':tokensIn': usage.inputTokens,
+                  ':tokensOut': usage.outputTokens,
+                  ':now': now,
+                }),
+              ],
+            }),
           }),
+          ReturnValues: 'ALL_NEW',
         }),
-        ReturnValues: 'ALL_NEW',
-      })),
+      ),
     );
     if (!result) return { active: false, killRequested: false };
     return { active: true, killRequested: result.Attributes?.killRequested === true };
@@ -144,31 +185,37 @@ export class DynamoThrottleStore implements ThrottleStore {
 
   async recordRejection(userId: string, reason: string, now: number): Promise<void> {
     await guarded(() =>
-      this.db.send(new UpdateCommand({
-        TableName: this.tables.credits,
-        Key: usageKey(userId, now),
-        UpdateExpression: 'ADD #counter :one SET #at = if_not_exists(#at, :now)',
-        ExpressionAttributeNames: { '#counter': rejectionAttribute(reason), '#at': 'hourStart' },
-        ExpressionAttributeValues: { ':one': 1, ':now': now - (now % 3_600_000) },
-      })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: usageKey(userId, now),
+          UpdateExpression: 'ADD #counter :one SET #at = if_not_exists(#at, :now)',
+          ExpressionAttributeNames: { '#counter': rejectionAttribute(reason), '#at': 'hourStart' },
+          ExpressionAttributeValues: { ':one': 1, ':now': now - (now % 3_600_000) },
+        }),
+      ),
     );
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | undefined> {
-    const { Item } = await guarded(() => this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true })));
+    const { Item } = await guarded(() =>
+      this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true })),
+    );
     return Item as SessionRecord | undefined;
   }
 
   async expiredSessions(before: number, limit: number): Promise<SessionRecord[]> {
     const { Items } = await guarded(() =>
-      this.db.send(new QueryCommand({
-        TableName: this.tables.sessions,
-        IndexName: sessionIndexes.openByLease,
-        KeyConditionExpression: '#openShard = :open AND #leaseUntil < :before',
-        ExpressionAttributeNames: { '#openShard': 'openShard', '#leaseUntil': 'leaseUntil' },
-        ExpressionAttributeValues: { ':open': openShard, ':before': before },
-        Limit: limit,
-      })),
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tables.sessions,
+          IndexName: sessionIndexes.openByLease,
+          KeyConditionExpression: '#openShard = :open AND #leaseUntil < :before',
+          ExpressionAttributeNames: { '#openShard': 'openShard', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':open': openShard, ':before': before },
+          Limit: limit,
+        }),
+      ),
     );
     return (Items ?? []) as SessionRecord[];
   }
@@ -191,40 +238,68 @@ export class DynamoThrottleStore implements ThrottleStore {
   private async decide(request: SettlementRequest): Promise<SessionRecord | 'already_settled' | 'lease_held'> {
     const { session, amounts, now } = request;
     const stillActive = expr('#status = :active', { ':active': 'active' });
-    const condition = request.leaseExpiredBefore === undefined
-      ? anyOf(expr('attribute_not_exists(#sessionId)'), stillActive)
-      : anyOf(
-          // A reservation whose stream died before opening its session record.
-          expr('attribute_not_exists(#sessionId)'),
-          allOf(stillActive, expr('#leaseUntil < :expiredBefore', { ':expiredBefore': request.leaseExpiredBefore })),
-        );
+    const condition =
+      request.leaseExpiredBefore === undefined
+        ? anyOf(expr('attribute_not_exists(#sessionId)'), stillActive)
+        : anyOf(
+            // A reservation whose stream died before opening its session record.
+            expr('attribute_not_exists(#sessionId)'),
+            allOf(stillActive, expr('#leaseUntil < :expiredBefore', { ':expiredBefore': request.leaseExpiredBefore })),
+          );
     const result = await conditional(() =>
-      this.db.send(new UpdateCommand({
-        TableName: this.tables.sessions,
-        Key: { sessionId: session.sessionId },
-        ...expressionInput({
-          condition,
-          update: update({
-            set: [
-              expr('#status = :settling, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #charged = :charged, #overrun = :overrun, #unusedGrant = :unusedGrant', {
-                ':settling': 'settling', ':tokensIn': amounts.inputTokens, ':tokensOut': amounts.outputTokens,
-                ':charged': amounts.charge, ':overrun': amounts.overrun, ':unusedGrant': amounts.unusedGrant,
-              }),
-              expr('#usageSource = :usageSource, #endReason = :endReason, #settlingAt = :now, #leaseUntil = :now, #openShard = :open', {
-                ':usageSource': request.usageSource, ':endReason': request.endReason, ':now': now, ':open': openShard,
-              }),
-              // The session item may not exist if its Lambda died before opening it.
-              expr('#userId = if_not_exists(#userId, :userId), #tier = if_not_exists(#tier, :tier), #model = if_not_exists(#model, :model), #requestedModel = if_not_exists(#requestedModel, :requestedModel)', {
-                ':userId': session.userId, ':tier': session.tier, ':model': session.model, ':requestedModel': session.requestedModel,
-              }),
-              expr('#startedAt = if_not_exists(#startedAt, :startedAt), #reserved = if_not_exists(#reserved, :reserved), #tokenGrant = if_not_exists(#tokenGrant, :tokenGrant), #window = if_not_exists(#window, :window)', {
-                ':startedAt': session.startedAt, ':reserved': session.reserved, ':tokenGrant': session.tokenGrant, ':window': session.window,
-              }),
-            ],
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.sessions,
+          Key: { sessionId: session.sessionId },
+          ...expressionInput({
+            condition,
+            update: update({
+              set: [
+                expr(
+                  '#status = :settling, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #charged = :charged, #overrun = :overrun, #unusedGrant = :unusedGrant',
+                  {
+                    ':settling': 'settling',
+                    ':tokensIn': amounts.inputTokens,
+                    ':tokensOut': amounts.outputTokens,
+                    ':charged': amounts.charge,
+                    ':overrun': amounts.overrun,
+                    ':unusedGrant': amounts.unusedGrant,
+                  },
+                ),
+                expr(
+                  '#usageSource = :usageSource, #endReason = :endReason, #settlingAt = :now, #leaseUntil = :now, #openShard = :open',
+                  {
+                    ':usageSource': request.usageSource,
+                    ':endReason': request.endReason,
+                    ':now': now,
+                    ':open': openShard,
+                  },
+                ),
+                // The session item may not exist if its Lambda died before opening it.
+                expr(
+                  '#userId = if_not_exists(#userId, :userId), #tier = if_not_exists(#tier, :tier), #model = if_not_exists(#model, :model), #requestedModel = if_not_exists(#requestedModel, :requestedModel)',
+                  {
+                    ':userId': session.userId,
+                    ':tier': session.tier,
+                    ':model': session.model,
+                    ':requestedModel': session.requestedModel,
+                  },
+                ),
+                expr(
+                  '#startedAt = if_not_exists(#startedAt, :startedAt), #reserved = if_not_exists(#reserved, :reserved), #tokenGrant = if_not_exists(#tokenGrant, :tokenGrant), #window = if_not_exists(#window, :window)',
+                  {
+                    ':startedAt': session.startedAt,
+                    ':reserved': session.reserved,
+                    ':tokenGrant': session.tokenGrant,
+                    ':window': session.window,
+                  },
+                ),
+              ],
+            }),
           }),
+          ReturnValues: 'ALL_NEW',
         }),
-        ReturnValues: 'ALL_NEW',
-      })),
+      ),
     );
     if (result?.Attributes) return result.Attributes as SessionRecord;
     const current = await this.getSession(session.sessionId);
@@ -237,17 +312,26 @@ export class DynamoThrottleStore implements ThrottleStore {
     const unused = session.unusedGrant ?? 0;
     const attempt = (returnTokens: boolean) =>
       conditional(() =>
-        this.db.send(new UpdateCommand({
-          TableName: this.tables.credits,
-          Key: key,
-          ...expressionInput({
-            condition: allOf(accountExists, sessionIsPending(session.sessionId), ...(returnTokens ? [windowIs(session.window)] : [])),
-            update: update({
-              set: [...postingUpdate(session.charged ?? 0, session.reserved), ...(returnTokens ? [returnUnusedTokens(unused)] : [])],
-              remove: [removePending(session.sessionId)],
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tables.credits,
+            Key: key,
+            ...expressionInput({
+              condition: allOf(
+                accountExists,
+                sessionIsPending(session.sessionId),
+                ...(returnTokens ? [windowIs(session.window)] : []),
+              ),
+              update: update({
+                set: [
+                  ...postingUpdate(session.charged ?? 0, session.reserved),
+                  ...(returnTokens ? [returnUnusedTokens(unused)] : []),
+                ],
+                remove: [removePending(session.sessionId)],
+              }),
             }),
           }),
-        })),
+        ),
       );
     // Unused minute tokens go back only while that minute lasts; a failed attempt with
     // them means the window moved on or the posting already happened.

@@ -9,7 +9,11 @@ export interface Expression {
   values: Record<string, unknown>;
 }
 
-export function expr(text: string, values: Record<string, unknown> = {}, names: Record<string, string> = {}): Expression {
+export function expr(
+  text: string,
+  values: Record<string, unknown> = {},
+  names: Record<string, string> = {},
+): Expression {
   const implicit = Object.fromEntries([...text.matchAll(/#(\w+)/g)].map(([placeholder, name]) => [placeholder, name!]));
   return { text, names: { ...implicit, ...names }, values };
 }
@@ -30,14 +34,19 @@ function merge(parts: Expression[], join: (texts: string[]) => string): Expressi
   return { text: join(parts.map((p) => p.text)), names, values };
 }
 
-export const allOf = (...conditions: Expression[]): Expression => merge(conditions, (texts) => texts.map((t) => `(${t})`).join(' AND '));
-export const anyOf = (...conditions: Expression[]): Expression => merge(conditions, (texts) => texts.map((t) => `(${t})`).join(' OR '));
+export const allOf = (...conditions: Expression[]): Expression =>
+  merge(conditions, (texts) => texts.map((t) => `(${t})`).join(' AND '));
+export const anyOf = (...conditions: Expression[]): Expression =>
+  merge(conditions, (texts) => texts.map((t) => `(${t})`).join(' OR '));
 
 /** Builds an UpdateExpression from SET and REMOVE actions. */
 export function update(actions: { set?: Expression[]; remove?: Expression[] }): Expression {
   const set = actions.set?.length ? merge(actions.set, (t) => `SET ${t.join(', ')}`) : undefined;
   const remove = actions.remove?.length ? merge(actions.remove, (t) => `REMOVE ${t.join(', ')}`) : undefined;
-  return merge([set, remove].filter((e): e is Expression => e !== undefined), (t) => t.join(' '));
+  return merge(
+    [set, remove].filter((e): e is Expression => e !== undefined),
+    (t) => t.join(' '),
+  );
 }
 
 /** The command fields for a condition and/or update expression. */

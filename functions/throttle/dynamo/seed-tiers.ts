@@ -3,10 +3,21 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultTiers, type Tier } from '../tier.js';
 
-export async function seedTiers(db: DynamoDBDocumentClient, tableName: string, tiers: Tier[] = defaultTiers): Promise<void> {
+export async function seedTiers(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  tiers: Tier[] = defaultTiers,
+): Promise<void> {
   for (const tier of tiers) {
     try {
-      await db.send(new PutCommand({ TableName: tableName, Item: tier, ConditionExpression: 'attribute_not_exists(#name)', ExpressionAttributeNames: { '#name': 'name' } }));
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: tier,
+          ConditionExpression: 'attribute_not_exists(#name)',
+          ExpressionAttributeNames: { '#name': 'name' },
+        }),
+      );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }

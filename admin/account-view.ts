@@ -2,7 +2,7 @@
 // limit right now, computed from the stored state with the same pure functions the
 // throttler decides with.
 import type { Account } from '../functions/throttle/account.js';
-import type { Tier } from '../functions/throttle/tier.js';
+import type { Tier } from '../functions/shared/tier.js';
 import type { SessionRecord } from '../functions/throttle/session-record.js';
 import { remainingAt } from '../functions/throttle/token-bucket.js';
 import { windowStart } from '../functions/throttle/token-window.js';

@@ -7,13 +7,15 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ModelCatalog } from '../functions/providers/catalog.js';
+import type { ModelCatalog } from '../functions/shared/catalog.js';
 import type { AdminStore } from './admin-store.js';
 import type { AdminAuthConfig } from './admin-auth.js';
 
 export interface AdminContext {
   store: AdminStore;
   catalog: ModelCatalog;
+  /** The stream function's timeout (in AWS); tiers must end their streams well before it. */
+  streamTimeoutSeconds?: number;
   auth: AdminAuthConfig;
   clock: () => number;
 }

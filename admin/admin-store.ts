@@ -1,7 +1,7 @@
 // What the admin API reads and changes, behind a narrow interface (one DynamoDB
 // implementation). Every change names its actor.
 import type { Account } from '../functions/throttle/account.js';
-import type { Tier } from '../functions/throttle/tier.js';
+import type { Tier } from '../functions/shared/tier.js';
 import type { SessionRecord } from '../functions/throttle/session-record.js';
 
 export interface LedgerEntry {

@@ -26,6 +26,7 @@ export function buildAdminContext(
   return {
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier),
     catalog: config.catalog,
+    streamTimeoutSeconds: config.streamTimeoutSeconds,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },
     clock: Date.now,
   };

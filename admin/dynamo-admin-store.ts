@@ -14,11 +14,19 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../functions/throttle/account.js';
-import { tierSchema, type Tier } from '../functions/throttle/tier.js';
-import { creditIndexes, sessionIndexes, type TableNames } from '../functions/throttle/table-definitions.js';
+import { tierSchema, type Tier } from '../functions/shared/tier.js';
+import { creditIndexes, sessionIndexes, type TableNames } from '../functions/shared/tables.js';
 import type { SessionRecord } from '../functions/throttle/session-record.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { accountKey, ledgerKey, ledgerPrefix, usagePrefix, usageHour } from '../functions/throttle/dynamo/keys.js';
+import {
+  accountKey,
+  auditPartition,
+  ledgerKey,
+  ledgerPrefix,
+  usagePrefix,
+  usageHour,
+  userIdOfPartition,
+} from '../functions/shared/keys.js';
 import { allOf, expr, expressionInput, update } from '../functions/throttle/dynamo/expression.js';
 import type {
   AdminStore,
@@ -32,7 +40,6 @@ import type {
 
 /** Idempotency keys are remembered this long (retries come within minutes). */
 const grantKeyRetentionMs = 7 * 24 * 3_600_000;
-const auditPartition = 'AUDIT';
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 const encodeCursor = (key: Record<string, unknown> | undefined) =>
@@ -307,7 +314,7 @@ export class DynamoAdminStore implements AdminStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return items.map((item) => ({
-      userId: String(item.pk).slice('USER#'.length),
+      userId: userIdOfPartition(String(item.pk)),
       hourStart: Number(item.hourStart),
       rejections: Object.fromEntries(
         Object.entries(item)

@@ -1,7 +1,7 @@
 // Request and response schemas of the admin API: they validate, type the handlers, and
 // generate the OpenAPI document.
 import { z } from 'zod';
-import { tierLimitsSchema, tierSchema } from '../functions/throttle/tier.js';
+import { tierLimitsSchema, tierNameSchema, tierSchema } from '../functions/shared/tier.js';
 
 export const errorBody = z
   .object({
@@ -9,9 +9,7 @@ export const errorBody = z
   })
   .meta({ id: 'Error' });
 
-export const tierName = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
-});
+export const tierName = z.object({ name: tierNameSchema });
 export const tierBody = tierLimitsSchema.meta({ id: 'TierLimits' });
 export const tierResponse = tierSchema.meta({ id: 'Tier' });
 

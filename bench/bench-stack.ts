@@ -24,7 +24,7 @@ import { defaultTableNames } from '../local/local-stack.js';
 import { loadConfig } from '../functions/config.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
-import { tierSchema } from '../functions/throttle/tier.js';
+import { tierSchema } from '../functions/shared/tier.js';
 import { buildChatStreamHandler } from '../functions/chat/build-chat-stream.js';
 
 export interface CountedRequest {

@@ -6,7 +6,7 @@ import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import { RateLimiterDynamo } from 'rate-limiter-flexible';
 import { localAwsCredentials } from '../local/embedded-dynamodb.js';
 import { defaultTableNames } from '../local/local-stack.js';
-import { defaultModelCatalog } from '../functions/providers/catalog.js';
+import { defaultModelCatalog } from '../functions/shared/catalog.js';
 import { decideAdmission } from '../functions/throttle/admission.js';
 import { monitorVerdict } from '../functions/throttle/monitor-verdict.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';

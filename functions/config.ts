@@ -1,7 +1,7 @@
 // Service configuration, read once per container from the environment and validated,
 // so a misconfigured deployment fails at cold start with a clear message.
 import { z } from 'zod';
-import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './providers/catalog.js';
+import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './shared/catalog.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -42,6 +42,7 @@ const environmentSchema = z.object({
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   CORS_ORIGINS: z.string().default('*'),
+  STREAM_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).optional(),
   TOOLS_ENABLED: booleanFlag.default(true),
   TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
 });
@@ -63,6 +64,8 @@ export interface ServiceConfig {
   tables: { tiers: string; credits: string; sessions: string };
   dynamoEndpoint?: string;
   region: string;
+  /** The stream function's timeout, where known (AWS); tier edits are checked against it. */
+  streamTimeoutSeconds?: number;
   throttle: {
     enabled: boolean;
     failOpen: boolean;
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     region: e.AWS_REGION,
+    streamTimeoutSeconds: e.STREAM_TIMEOUT_SECONDS,
     throttle: {
       enabled: e.THROTTLE_ENABLED,
       failOpen: e.THROTTLE_FAIL_OPEN,

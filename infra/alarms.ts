@@ -3,8 +3,9 @@
 import * as aws from '@pulumi/aws';
 import type { StackConfig } from './config.js';
 import { tagsFor } from './tags.js';
+import { metricNames, metricsNamespace, streamMetricsService } from '../functions/shared/metrics.js';
 
-const throttlerMetric = { namespace: 'StreamingAI', dimensions: { service: 'chat-stream' } };
+const throttlerMetric = { namespace: metricsNamespace, dimensions: { service: streamMetricsService } };
 
 export function createAlarms(
   settings: StackConfig,
@@ -30,7 +31,7 @@ export function createAlarms(
       ...actions,
       alarmDescription: `Model cost over ${costPerHourMicros} micro-units in an hour`,
       ...throttlerMetric,
-      metricName: 'CostMicros',
+      metricName: metricNames.costMicros,
       statistic: 'Sum',
       period: 3600,
       evaluationPeriods: 1,
@@ -41,7 +42,7 @@ export function createAlarms(
       ...actions,
       alarmDescription: `More than ${rejectionsPer5Minutes} throttle refusals in 5 minutes`,
       ...throttlerMetric,
-      metricName: 'Rejected',
+      metricName: metricNames.rejected,
       statistic: 'Sum',
       period: 300,
       evaluationPeriods: 1,

@@ -2,6 +2,8 @@
 // at start with a message naming the key, before any resource is planned.
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { modelCatalogSchema } from '../functions/shared/catalog.js';
+import { tierProblems, tierSchema } from '../functions/shared/tier.js';
 
 export const projectName = 'streaming-ai-throttle';
 
@@ -10,28 +12,12 @@ const logRetentionDays = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const price = z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() });
-const modelCatalog = z
-  .object({
-    openai: z.record(z.string(), price).default({}),
-    groq: z.record(z.string(), price).default({}),
-    local: z.record(z.string(), price).default({}),
-  })
-  .refine(
-    (c) => Object.keys(c.openai).length + Object.keys(c.groq).length > 0,
-    'offer at least one openai or groq model',
-  );
-
-const tier = z.looseObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/),
-  requestsPerHour: z.number().int().positive(),
-  burst: z.number().int().positive(),
-  maxTokensPerRequest: z.number().int().positive(),
-  concurrentStreams: z.number().int().positive(),
-  tokensPerMinute: z.number().int().positive(),
-  maxStreamSeconds: z.number().int().positive().max(900),
-  allowedModels: z.array(z.string()).min(1),
-});
+// Tiers and the model catalog are validated with the service's own schemas, so a tier the
+// service would reject fails at `pulumi preview`, not at run time.
+const modelCatalog = modelCatalogSchema.refine(
+  (c) => Object.keys(c.openai).length + Object.keys(c.groq).length > 0,
+  'offer at least one openai or groq model',
+);
 
 export const stackConfigSchema = z
   .object({
@@ -60,7 +46,7 @@ export const stackConfigSchema = z
       .string()
       .regex(/^(rate|cron)\(.+\)$/)
       .default('rate(1 minute)'),
-    tiers: z.array(tier).min(1),
+    tiers: z.array(tierSchema).min(1),
     alarms: z.object({
       enabled: z.boolean(),
       email: z.email().optional(),
@@ -72,13 +58,12 @@ export const stackConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.environment === 'prod' && c.corsOrigins.includes('*'))
       ctx.addIssue({ code: 'custom', path: ['corsOrigins'], message: 'prod must list its origins, not "*"' });
-    if (c.streamTimeoutSeconds < Math.max(...c.tiers.map((t) => t.maxStreamSeconds)) + 10) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['streamTimeoutSeconds'],
-        message: "must exceed every tier's maxStreamSeconds by at least 10 s",
-      });
-    }
+    c.tiers.forEach((tier, i) => {
+      const problems = tierProblems(tier, { catalog: c.models, streamTimeoutSeconds: c.streamTimeoutSeconds });
+      for (const [field, message] of Object.entries(problems)) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', i, ...field.split('.')], message: `${tier.name}: ${message}` });
+      }
+    });
     if (!c.tiers.some((t) => t.name === c.throttle.defaultTier))
       ctx.addIssue({ code: 'custom', path: ['throttle', 'defaultTier'], message: 'must name one of the tiers' });
   });

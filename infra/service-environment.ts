@@ -4,6 +4,7 @@ import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
+import { metricsNamespace } from '../functions/shared/metrics.js';
 
 export function serviceEnvironment(
   settings: StackConfig,
@@ -20,11 +21,12 @@ export function serviceEnvironment(
       DEFAULT_TIER: settings.throttle.defaultTier,
       SIGNUP_CREDITS: String(settings.throttle.signupCredits),
       HEARTBEAT_MS: String(settings.throttle.heartbeatMs),
+      STREAM_TIMEOUT_SECONDS: String(settings.streamTimeoutSeconds),
       THROTTLE_FAIL_OPEN: String(settings.throttle.failOpen),
       JWT_AUDIENCE: settings.auth.audience,
       ...(settings.auth.issuer ? { JWT_ISSUER: settings.auth.issuer } : {}),
       ...(settings.auth.jwksUrl ? { JWT_JWKS_URL: settings.auth.jwksUrl } : {}),
-      POWERTOOLS_METRICS_NAMESPACE: 'StreamingAI',
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       LOG_LEVEL: 'INFO',
     }),
   );

@@ -5,15 +5,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
-
-export const streamExposedHeaders = [
-  'retry-after',
-  'x-ratelimit-limit',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
-  'x-vercel-ai-data-stream',
-  'x-vercel-ai-ui-message-stream',
-];
+import { streamCors } from '../functions/shared/cors.js';
 
 export function createStreamFunction(
   settings: StackConfig,
@@ -43,10 +35,10 @@ export function createStreamFunction(
     invokeMode: 'RESPONSE_STREAM',
     cors: {
       allowOrigins: settings.corsOrigins,
-      allowMethods: ['POST'],
-      allowHeaders: ['authorization', 'content-type'],
-      exposeHeaders: streamExposedHeaders,
-      maxAge: 600,
+      allowMethods: [...streamCors.allowMethods],
+      allowHeaders: [...streamCors.allowHeaders],
+      exposeHeaders: [...streamCors.exposeHeaders],
+      maxAge: streamCors.maxAgeSeconds,
     },
   });
   return { fn, url };

@@ -1,10 +1,11 @@
-// The three DynamoDB tables (keys as functions/throttle/table-definitions.ts reads them),
+// The three DynamoDB tables (keys and indexes from functions/shared/tables.ts),
 // on-demand, encrypted, with point-in-time recovery, TTL on sessions, deletion
 // protection where configured, and the stack's tiers seeded once.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import { tagsFor } from './tags.js';
+import { keyAttributes, tableSpecs, type TableRole } from '../functions/shared/tables.js';
 
 export interface Tables {
   tiers: aws.dynamodb.Table;
@@ -32,57 +33,32 @@ export function createTables(prefix: string, settings: StackConfig): Tables {
   };
   const protect = { protect: settings.deletionProtection };
 
-  const tiers = new aws.dynamodb.Table(
-    `${prefix}-tiers`,
-    {
-      ...common,
-      hashKey: 'name',
-      attributes: [{ name: 'name', type: 'S' }],
-      tags: tagsFor(settings, 'tiers'),
-    },
-    protect,
-  );
-
-  const credits = new aws.dynamodb.Table(
-    `${prefix}-credits`,
-    {
-      ...common,
-      hashKey: 'pk',
-      rangeKey: 'sk',
-      attributes: [
-        { name: 'pk', type: 'S' },
-        { name: 'sk', type: 'S' },
-        { name: 'tier', type: 'S' },
-      ],
-      globalSecondaryIndexes: [
-        { name: 'accountsByTier', hashKey: 'tier', rangeKey: 'pk', projectionType: 'KEYS_ONLY' },
-      ],
-      tags: tagsFor(settings, 'credits'),
-    },
-    protect,
-  );
-
-  const sessions = new aws.dynamodb.Table(
-    `${prefix}-sessions`,
-    {
-      ...common,
-      hashKey: 'sessionId',
-      attributes: [
-        { name: 'sessionId', type: 'S' },
-        { name: 'userId', type: 'S' },
-        { name: 'startedAt', type: 'N' },
-        { name: 'openShard', type: 'S' },
-        { name: 'leaseUntil', type: 'N' },
-      ],
-      globalSecondaryIndexes: [
-        { name: 'byUser', hashKey: 'userId', rangeKey: 'startedAt', projectionType: 'ALL' },
-        { name: 'openByLease', hashKey: 'openShard', rangeKey: 'leaseUntil', projectionType: 'ALL' },
-      ],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      tags: tagsFor(settings, 'sessions'),
-    },
-    protect,
-  );
+  const table = (role: TableRole) => {
+    const spec = tableSpecs[role];
+    return new aws.dynamodb.Table(
+      `${prefix}-${role}`,
+      {
+        ...common,
+        hashKey: spec.hashKey.name,
+        rangeKey: spec.rangeKey?.name,
+        attributes: keyAttributes(spec),
+        globalSecondaryIndexes: spec.indexes.length
+          ? spec.indexes.map((index) => ({
+              name: index.name,
+              hashKey: index.hashKey.name,
+              rangeKey: index.rangeKey?.name,
+              projectionType: index.projection,
+            }))
+          : undefined,
+        ttl: spec.ttlAttribute ? { attributeName: spec.ttlAttribute, enabled: true } : undefined,
+        tags: tagsFor(settings, role),
+      },
+      protect,
+    );
+  };
+  const tiers = table('tiers');
+  const credits = table('credits');
+  const sessions = table('sessions');
 
   for (const tier of settings.tiers) {
     // Seeded once: later edits through the admin API are the operator's and are kept.

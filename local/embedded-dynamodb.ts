@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { tableDefinitions, type TableNames } from '../functions/throttle/table-definitions.js';
+import { createTableInputs, type TableNames } from '../functions/shared/tables.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -34,7 +34,7 @@ export const localAwsCredentials = { accessKeyId: 'local', secretAccessKey: 'loc
 export async function createTables(endpoint: string, names: TableNames, region = 'us-east-1'): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: localAwsCredentials });
   try {
-    for (const definition of tableDefinitions(names)) {
+    for (const definition of createTableInputs(names)) {
       try {
         await client.send(new CreateTableCommand(definition));
       } catch (err) {

@@ -1,5 +1,7 @@
 // CORS as a Lambda Function URL answers it: preflights are answered by the URL itself
 // (the function never runs), and matching origins get the allow/expose headers.
+import { streamCors } from '../functions/shared/cors.js';
+
 export interface FunctionUrlCors {
   allowOrigins: string[];
   allowMethods: string[];
@@ -11,17 +13,10 @@ export interface FunctionUrlCors {
 
 export const defaultLocalCors: FunctionUrlCors = {
   allowOrigins: ['*'],
-  allowMethods: ['POST'],
-  allowHeaders: ['authorization', 'content-type'],
-  exposeHeaders: [
-    'retry-after',
-    'x-ratelimit-limit',
-    'x-ratelimit-remaining',
-    'x-ratelimit-reset',
-    'x-vercel-ai-data-stream',
-    'x-vercel-ai-ui-message-stream',
-  ],
-  maxAge: 600,
+  allowMethods: [...streamCors.allowMethods],
+  allowHeaders: [...streamCors.allowHeaders],
+  exposeHeaders: [...streamCors.exposeHeaders],
+  maxAge: streamCors.maxAgeSeconds,
 };
 
 function allowedOrigin(cors: FunctionUrlCors, origin: string | undefined): string | undefined {

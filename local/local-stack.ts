@@ -9,7 +9,7 @@ import { installLocalAwsLambda } from './lambda-response-stream.js';
 import { registerFunctionUrl, functionUrlPayloadLimit, type StreamingLambdaHandler } from './function-url-emulator.js';
 import { defaultLocalCors, type FunctionUrlCors } from './function-url-cors.js';
 import { signDevToken } from './dev-token.js';
-import type { TableNames } from '../functions/throttle/table-definitions.js';
+import type { TableNames } from '../functions/shared/tables.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';

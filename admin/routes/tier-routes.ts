@@ -1,29 +1,11 @@
 // /admin/tiers: list, get, create or replace, delete (refused while users are assigned).
 import { z } from 'zod';
 import { httpError } from '../../functions/http/errors.js';
-import { parseModelKey, priceOf, providerNames, type ModelCatalog } from '../../functions/providers/catalog.js';
-import type { TierLimits } from '../../functions/throttle/tier.js';
+import { tierProblems } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierBody, tierName, tierResponse } from '../schemas.js';
 
-/** Field errors for models a tier names that the deployment does not offer. */
-export function unknownModels(limits: TierLimits, catalog: ModelCatalog): Record<string, string> {
-  const fields: Record<string, string> = {};
-  limits.allowedModels.forEach((pattern, i) => {
-    if (pattern === '*') return;
-    const [provider, model] = pattern.split(':') as [string, string];
-    const known =
-      model === '*'
-        ? (providerNames as readonly string[]).includes(provider)
-        : Boolean(parseModelKey(pattern) && priceOf(catalog, parseModelKey(pattern)!));
-    if (!known) fields[`allowedModels.${i}`] = `${pattern} is not a model this deployment offers`;
-  });
-  if (limits.degradeTo && !priceOf(catalog, parseModelKey(limits.degradeTo)!))
-    fields.degradeTo = `${limits.degradeTo} is not a model this deployment offers`;
-  return fields;
-}
-
-export function tierRoutes(app: AdminApp, { store, catalog, clock }: AdminContext): void {
+export function tierRoutes(app: AdminApp, { store, catalog, streamTimeoutSeconds, clock }: AdminContext): void {
   app.get(
     '/admin/tiers',
     {
@@ -61,12 +43,11 @@ export function tierRoutes(app: AdminApp, { store, catalog, clock }: AdminContex
       },
     },
     async (request) => {
-      const fields = unknownModels(request.body, catalog);
-      if (Object.keys(fields).length)
-        throw httpError(400, 'invalid_request', 'the tier names unknown models', { details: { fields } });
-      if (request.body.burst > request.body.requestsPerHour) {
-        throw httpError(400, 'invalid_request', 'burst cannot exceed requestsPerHour', {
-          details: { fields: { burst: 'must be at most requestsPerHour' } },
+      const fields = tierProblems(request.body, { catalog, streamTimeoutSeconds });
+      if (Object.keys(fields).length) {
+        const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
+        throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {
+          details: { fields },
         });
       }
       const tier = { ...request.body, name: request.params.name };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { safeValidateUIMessages, type UIMessage } from 'ai';
 import { httpError } from '../http/errors.js';
 import type { ServiceRequest } from '../http/types.js';
-import { providerNames, priceOf, type ModelCatalog, type ModelRef } from '../providers/catalog.js';
+import { providerNames, priceOf, type ModelCatalog, type ModelRef } from '../shared/catalog.js';
 import { legacyMessageSchema, type LegacyMessage } from './legacy-messages.js';
 
 export type WireProtocol = 'data' | 'ui';

@@ -14,7 +14,7 @@ import { errorResponse, httpError } from '../http/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../http/types.js';
 import type { Authenticator } from '../auth/bearer-auth.js';
 import type { LanguageModelResolver } from '../providers/language-models.js';
-import type { ModelCatalog } from '../providers/catalog.js';
+import type { ModelCatalog } from '../shared/catalog.js';
 import { encodeDataStream, dataStreamHeaders } from '../protocol/data-stream-encoder.js';
 import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-message-stream-encoder.js';
 import type { ServiceLogger } from '../observability/logger.js';

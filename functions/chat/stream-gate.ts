@@ -1,7 +1,7 @@
 // The seam between the chat stream and throttling: admission before the first byte, a
 // monitor on the parts as they stream, and one settlement when the stream ends.
 import type { TextStreamPart, ToolSet } from 'ai';
-import type { ModelRef } from '../providers/catalog.js';
+import type { ModelRef } from '../shared/catalog.js';
 import type { StreamNotice } from '../protocol/stream-notice.js';
 
 export type StreamPart = TextStreamPart<ToolSet>;

@@ -3,9 +3,7 @@
 // byte of each session. Every metric is emitted once with only the `service` dimension
 // (what alarms watch) and, where a breakdown helps, once more by reason, tier or model.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-
-export const metricsNamespace = 'StreamingAI';
-export const metricsService = 'chat-stream';
+import { metricNames, metricsNamespace, streamMetricsService } from '../shared/metrics.js';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 type Values = Array<[string, Unit, number]>;
@@ -23,7 +21,7 @@ export interface ThrottleMetrics {
   }): void;
 }
 
-export function createThrottleMetrics(serviceName = metricsService): ThrottleMetrics {
+export function createThrottleMetrics(serviceName = streamMetricsService): ThrottleMetrics {
   // One short-lived buffer per event: one EMF line per dimension set, nothing shared.
   const emit = (values: Values, breakdown?: Record<string, string>) => {
     for (const dimensions of breakdown ? [{}, breakdown] : [{}]) {
@@ -34,19 +32,18 @@ export function createThrottleMetrics(serviceName = metricsService): ThrottleMet
     }
   };
   return {
-    admitted: (tier, model) => emit([['Admitted', MetricUnit.Count, 1]], { tier, model }),
-    rejected: (reason) => emit([['Rejected', MetricUnit.Count, 1]], { reason }),
-    terminated: (reason) => emit([['Terminated', MetricUnit.Count, 1]], { reason }),
+    admitted: (tier, model) => emit([[metricNames.admitted, MetricUnit.Count, 1]], { tier, model }),
+    rejected: (reason) => emit([[metricNames.rejected, MetricUnit.Count, 1]], { reason }),
+    terminated: (reason) => emit([[metricNames.terminated, MetricUnit.Count, 1]], { reason }),
     settled: (s) =>
       emit(
         [
-          ['InputTokens', MetricUnit.Count, s.inputTokens],
-          ['OutputTokens', MetricUnit.Count, s.outputTokens],
-          // The cost-per-hour alarm sums this metric (micro-units) over an hour.
-          ['CostMicros', MetricUnit.Count, s.costMicros],
+          [metricNames.inputTokens, MetricUnit.Count, s.inputTokens],
+          [metricNames.outputTokens, MetricUnit.Count, s.outputTokens],
+          [metricNames.costMicros, MetricUnit.Count, s.costMicros],
           ...(s.firstByteMs === undefined
             ? []
-            : ([['TimeToFirstByte', MetricUnit.Milliseconds, s.firstByteMs]] as Values)),
+            : ([[metricNames.timeToFirstByte, MetricUnit.Milliseconds, s.firstByteMs]] as Values)),
         ],
         { model: s.model },
       ),

@@ -5,7 +5,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createGroq } from '@ai-sdk/groq';
 import type { LanguageModel } from 'ai';
 import { httpError } from '../http/errors.js';
-import type { ModelRef, ProviderName } from './catalog.js';
+import type { ModelRef, ProviderName } from '../shared/catalog.js';
 
 export interface ProviderSettings {
   providerKeys: { openai?: string; groq?: string };

@@ -10,10 +10,10 @@ import {
   type ModelCatalog,
   type ModelRef,
   type ModelPrice,
-} from '../providers/catalog.js';
+} from '../shared/catalog.js';
 import type { Account, PendingReservation } from './account.js';
-import type { Tier } from './tier.js';
-import { modelAllowed } from './tier.js';
+import type { Tier } from '../shared/tier.js';
+import { modelAllowed } from '../shared/tier.js';
 import { takeFromBucket, type BucketVariant } from './token-bucket.js';
 import { takeFromWindow, type WindowVariant } from './token-window.js';
 import { takeLease } from './lease.js';

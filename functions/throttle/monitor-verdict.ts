@@ -1,6 +1,6 @@
 // The mid-stream monitor's rule: may the next part go out? A pure function of the
 // stream's budget, its usage so far, the part's tokens and the time.
-import type { ModelPrice } from '../providers/catalog.js';
+import type { ModelPrice } from '../shared/catalog.js';
 import { StreamError } from '../protocol/stream-error.js';
 import type { BindingLimit } from './admission.js';
 import { costOf } from './pricing.js';

@@ -1,6 +1,6 @@
 // Cost in integer micro-units: tokens times the per-million price, rounded up so a
 // fraction of a micro-unit is never given away.
-import type { ModelPrice } from '../providers/catalog.js';
+import type { ModelPrice } from '../shared/catalog.js';
 
 const perMillion = 1_000_000;
 

@@ -1,6 +1,6 @@
 // What a finished stream costs: provider usage where reported, the monitor's estimate
 // where not, never more than the reservation (a pending amount posts at most itself).
-import type { ModelPrice } from '../providers/catalog.js';
+import type { ModelPrice } from '../shared/catalog.js';
 import { costOf } from './pricing.js';
 import type { TokenUsage } from './usage-tally.js';
 

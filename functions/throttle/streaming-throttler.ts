@@ -4,7 +4,7 @@
 // headers; hands out ThrottledStreams that monitor, heartbeat and settle.
 import { randomUUID } from 'node:crypto';
 import { httpError } from '../http/errors.js';
-import { modelKey, type ModelCatalog } from '../providers/catalog.js';
+import { modelKey, type ModelCatalog } from '../shared/catalog.js';
 import type { AdmissionRequest, AdmittedStream, StreamGate } from '../chat/stream-gate.js';
 import type { ServiceLogger } from '../observability/logger.js';
 import type { ThrottleMetrics } from '../observability/throttle-metrics.js';
@@ -12,7 +12,7 @@ import type { Account } from './account.js';
 import { decideAdmission, type Admit, type RateLimitState, type Refusal } from './admission.js';
 import { releaseExpiredReservations } from './sweeper.js';
 import { StoreUnavailableError, type ThrottleStore } from './throttle-store.js';
-import type { Tier } from './tier.js';
+import type { Tier } from '../shared/tier.js';
 import { ThrottledStream } from './throttled-stream.js';
 import { unmeteredGate } from '../chat/unmetered-gate.js';
 

@@ -2,7 +2,7 @@
 // through the sessions index), and reservations whose stream never opened its session
 // record (found on the account when they block a new stream). Charges the usage the last
 // heartbeat recorded. Run on a schedule in AWS and on a timer locally.
-import { parseModelKey, priceOf, type ModelCatalog } from '../providers/catalog.js';
+import { parseModelKey, priceOf, type ModelCatalog } from '../shared/catalog.js';
 import type { Account } from './account.js';
 import { settlementAmounts } from './settlement.js';
 import type { SessionOpening, SessionRecord, SettlementOutcome } from './session-record.js';

@@ -2,7 +2,7 @@
 // (DynamoDB); the decisions never see a table.
 import type { Account } from './account.js';
 import type { AdmissionWrite } from './admission.js';
-import type { Tier } from './tier.js';
+import type { Tier } from '../shared/tier.js';
 import type { SessionOpening, SessionRecord, SettlementOutcome, SettlementRequest } from './session-record.js';
 import type { TokenUsage } from './usage-tally.js';
 

@@ -3,7 +3,7 @@
 import { StreamError } from '../protocol/stream-error.js';
 import type { StreamNotice } from '../protocol/stream-notice.js';
 import type { AdmittedStream, StreamEndReason, StreamPart } from '../chat/stream-gate.js';
-import type { ModelRef } from '../providers/catalog.js';
+import type { ModelRef } from '../shared/catalog.js';
 import type { ServiceLogger } from '../observability/logger.js';
 import type { ThrottleMetrics } from '../observability/throttle-metrics.js';
 import type { BindingLimit } from './admission.js';

@@ -9,8 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ToolRunStore } from './tool-runs.js';
-
-const userKey = (userId: string) => `USER#${userId}`;
+import { noteKey, notePrefix, toolRunKey, userPartition } from '../shared/keys.js';
 
 export class DynamoToolRunStore implements ToolRunStore {
   constructor(
@@ -23,7 +22,7 @@ export class DynamoToolRunStore implements ToolRunStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: userKey(userId), sk: `TOOLRUN#${toolCallId}`, toolName, status: 'running', claimedAt: now },
+          Item: { ...toolRunKey(userId, toolCallId), toolName, status: 'running', claimedAt: now },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -38,7 +37,7 @@ export class DynamoToolRunStore implements ToolRunStore {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: userKey(userId), sk: `TOOLRUN#${toolCallId}` },
+        Key: toolRunKey(userId, toolCallId),
         UpdateExpression: 'SET #status = :done, #output = :output, completedAt = :now',
         ExpressionAttributeNames: { '#status': 'status', '#output': 'output' },
         ExpressionAttributeValues: { ':done': 'done', ':output': JSON.stringify(output ?? null), ':now': now },
@@ -50,7 +49,7 @@ export class DynamoToolRunStore implements ToolRunStore {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.table,
-        Key: { pk: userKey(userId), sk: `TOOLRUN#${toolCallId}` },
+        Key: toolRunKey(userId, toolCallId),
         ConsistentRead: true,
       }),
     );
@@ -72,9 +71,7 @@ export class DynamoNotesStore {
   ) {}
 
   async save(userId: string, note: Note): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: userKey(userId), sk: `NOTE#${note.noteId}`, ...note } }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...noteKey(userId, note.noteId), ...note } }));
   }
 
   async list(userId: string): Promise<Note[]> {
@@ -82,7 +79,7 @@ export class DynamoNotesStore {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
-        ExpressionAttributeValues: { ':pk': userKey(userId), ':note': 'NOTE#' },
+        ExpressionAttributeValues: { ':pk': userPartition(userId), ':note': notePrefix },
       }),
     );
     return (Items ?? []).map(({ noteId, text, createdAt }) => ({ noteId, text, createdAt }) as Note);

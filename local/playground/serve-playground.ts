@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../functions/config.js';
-import { providerNames } from '../../functions/providers/catalog.js';
+import { providerNames } from '../../functions/shared/catalog.js';
 import { signDevToken } from '../dev-token.js';
 
 const here = import.meta.dirname;

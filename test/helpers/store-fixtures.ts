@@ -9,9 +9,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
-import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/throttle/dynamo/keys.js';
-import { sessionIndexes, type TableNames } from '../../functions/throttle/table-definitions.js';
-import { tierSchema, type Tier } from '../../functions/throttle/tier.js';
+import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/shared/keys.js';
+import { sessionIndexes, type TableNames } from '../../functions/shared/tables.js';
+import { tierSchema, type Tier } from '../../functions/shared/tier.js';
 import type { Account } from '../../functions/throttle/account.js';
 import type { SessionRecord } from '../../functions/throttle/session-record.js';
 import { localAwsCredentials } from '../../local/embedded-dynamodb.js';

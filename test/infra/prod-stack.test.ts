@@ -6,7 +6,6 @@ import {
   expectLeastPrivilege,
   expectNoPolicyViolations,
   expectNoSecretInPlainSight,
-  expectTablesMatchTheStore,
 } from '../helpers/stack-assertions.js';
 import { allViolations } from '../helpers/policy-harness.js';
 
@@ -29,7 +28,6 @@ describe('prod stack', () => {
     for (const table of run.ofType('aws:dynamodb/table:Table'))
       expect(table.inputs.deletionProtectionEnabled).toBe(true);
     for (const group of run.ofType('aws:cloudwatch/logGroup:LogGroup')) expect(group.inputs.retentionInDays).toBe(365);
-    expectTablesMatchTheStore(run);
   });
 
   it('verifies chat tokens against the identity provider (JWKS, issuer, audience)', () => {

@@ -35,6 +35,11 @@ describe('stack configuration', () => {
     expect([dev.alarms.enabled, prod.alarms.enabled]).toEqual([false, true]);
   });
 
+  const withFirstTier = (overrides: Record<string, unknown>) => {
+    const [first, ...rest] = settingsOf('dev').tiers as Array<Record<string, unknown>>;
+    return [{ ...first, ...overrides }, ...rest];
+  };
+
   it.each([
     ['CORS "*" in prod', { ...settingsOf('prod'), corsOrigins: ['*'] }, 'corsOrigins: prod must list its origins'],
     [
@@ -45,7 +50,7 @@ describe('stack configuration', () => {
     [
       "a timeout shorter than a tier's streams",
       { ...settingsOf('dev'), streamTimeoutSeconds: 30 },
-      'streamTimeoutSeconds: must exceed',
+      'maxStreamSeconds: free: must be at most 20',
     ],
     [
       'a default tier that is not defined',
@@ -56,6 +61,21 @@ describe('stack configuration', () => {
       'no hosted model',
       { ...settingsOf('dev'), models: { local: { x: { input: 1, output: 1 } } } },
       'models: offer at least one',
+    ],
+    [
+      'a tier feature the service does not know',
+      { ...settingsOf('dev'), tiers: withFirstTier({ features: ['teleport'] }) },
+      'tiers.0.features.0:',
+    ],
+    [
+      'a tier naming a model the stack does not offer',
+      { ...settingsOf('dev'), tiers: withFirstTier({ allowedModels: ['openai:gpt-9'] }) },
+      'tiers.0.allowedModels.0: free: openai:gpt-9 is not a model this deployment offers',
+    ],
+    [
+      'a tier whose burst exceeds its hourly requests',
+      { ...settingsOf('dev'), tiers: withFirstTier({ burst: 11 }) },
+      'tiers.0.burst: free: must be at most requestsPerHour',
     ],
     ['a missing environment', { ...settingsOf('dev'), environment: undefined }, 'environment:'],
   ])('rejects %s with a message naming the key', (_name, value, expected) => {

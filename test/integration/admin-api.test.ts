@@ -8,7 +8,7 @@ import { admin } from '../helpers/admin-client.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
-import type { Tier } from '../../functions/throttle/tier.js';
+import type { Tier } from '../../functions/shared/tier.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,

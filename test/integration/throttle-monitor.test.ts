@@ -6,7 +6,7 @@ import { legacyBody, postChat, uiBody } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, words } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
-import type { Tier } from '../../functions/throttle/tier.js';
+import type { Tier } from '../../functions/shared/tier.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,

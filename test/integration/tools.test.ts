@@ -8,7 +8,7 @@ import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, type DataStreamRead } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
-import type { Tier } from '../../functions/throttle/tier.js';
+import type { Tier } from '../../functions/shared/tier.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,

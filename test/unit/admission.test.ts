@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideAdmission, type AdmissionInput } from '../../functions/throttle/admission.js';
 import type { Account } from '../../functions/throttle/account.js';
-import { tierSchema, type Tier } from '../../functions/throttle/tier.js';
+import { tierSchema, type Tier } from '../../functions/shared/tier.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 
 const catalog = {

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../account.js';
 import type { AdmissionWrite } from '../admission.js';
-import { tierSchema, type Tier } from '../tier.js';
-import type { TableNames } from '../table-definitions.js';
-import { sessionIndexes } from '../table-definitions.js';
+import { tierSchema, type Tier } from '../../shared/tier.js';
+import type { TableNames } from '../../shared/tables.js';
+import { sessionIndexes } from '../../shared/tables.js';
 import type { SessionOpening, SessionRecord, SettlementOutcome, SettlementRequest } from '../session-record.js';
 import { StoreUnavailableError, type HeartbeatAnswer, type ThrottleStore } from '../throttle-store.js';
 import type { TokenUsage } from '../usage-tally.js';
@@ -37,7 +37,7 @@ import {
   settledSessionRetentionSeconds,
   signupLedgerKey,
   usageKey,
-} from './keys.js';
+} from '../../shared/keys.js';
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 

@@ -1,7 +1,7 @@
 // Writes the default tiers where they are missing (an operator's edits are kept).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultTiers, type Tier } from '../tier.js';
+import { defaultTiers, type Tier } from '../../shared/tier.js';
 
 export async function seedTiers(
   db: DynamoDBDocumentClient,

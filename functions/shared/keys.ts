@@ -1,16 +1,22 @@
-// Item keys in the credits table: the account, and ledger entries that sort by time.
-export const accountKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'ACCOUNT' });
+// Item keys in the credits table. A user's items share one partition: the account, ledger
+// entries that sort by time, hourly usage counters, tool runs and notes. Audit records
+// have a partition of their own.
+const userPrefix = 'USER#';
+export const userPartition = (userId: string) => `${userPrefix}${userId}`;
+export const userIdOfPartition = (pk: string) => pk.slice(userPrefix.length);
+
+export const accountKey = (userId: string) => ({ pk: userPartition(userId), sk: 'ACCOUNT' });
 
 export const ledgerPrefix = 'LEDGER#';
 
 export const ledgerKey = (userId: string, at: number, kind: 'charge' | 'grant', id: string) => ({
-  pk: `USER#${userId}`,
+  pk: userPartition(userId),
   sk: `${ledgerPrefix}${new Date(at).toISOString()}#${kind}#${id}`,
 });
 
 /** The sign-up grant's key is fixed, so racing first requests write the same entry. */
 export const signupLedgerKey = (userId: string) => ({
-  pk: `USER#${userId}`,
+  pk: userPartition(userId),
   sk: `${ledgerPrefix}0000-00-00T00:00:00.000Z#grant#signup`,
 });
 
@@ -24,7 +30,21 @@ export const settledSessionRetentionSeconds = 90 * 24 * 3600;
 export const usagePrefix = 'USAGE#';
 export const usageHour = (at: number) => new Date(at).toISOString().slice(0, 13); // 2026-11-24T12
 export const usageKey = (userId: string, at: number) => ({
-  pk: `USER#${userId}`,
+  pk: userPartition(userId),
   sk: `${usagePrefix}${usageHour(at)}`,
 });
 export const rejectionAttribute = (reason: string) => `rejected_${reason}`;
+
+/** A confirmed tool call's run record (at most one run per call). */
+export const toolRunKey = (userId: string, toolCallId: string) => ({
+  pk: userPartition(userId),
+  sk: `TOOLRUN#${toolCallId}`,
+});
+
+export const notePrefix = 'NOTE#';
+export const noteKey = (userId: string, noteId: string) => ({
+  pk: userPartition(userId),
+  sk: `${notePrefix}${noteId}`,
+});
+
+export const auditPartition = 'AUDIT';

@@ -6,7 +6,13 @@ import { z } from 'zod';
 export const providerNames = ['openai', 'groq', 'local'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
-const microUnitsPerMillionTokens = z.number().int().nonnegative();
+// At most 1e9 micro-units per million tokens keeps every request's cost a safe integer.
+const microUnitsPerMillionTokens = z.number().int().nonnegative().max(1_000_000_000);
+const modelIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s:*]+$/, 'no spaces, ":" or "*"');
 
 export const modelPriceSchema = z.object({
   input: microUnitsPerMillionTokens,
@@ -14,11 +20,13 @@ export const modelPriceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
-export const modelCatalogSchema = z.object({
-  openai: z.record(z.string().min(1), modelPriceSchema).default({}),
-  groq: z.record(z.string().min(1), modelPriceSchema).default({}),
-  local: z.record(z.string().min(1), modelPriceSchema).default({}),
-});
+const providerModels = z.record(modelIdSchema, modelPriceSchema).default({});
+export const modelCatalogSchema = z.object(
+  Object.fromEntries(providerNames.map((name) => [name, providerModels])) as Record<
+    ProviderName,
+    typeof providerModels
+  >,
+);
 export type ModelCatalog = z.infer<typeof modelCatalogSchema>;
 
 /** A model as the rest of the service names it: `provider:modelId`. */

@@ -3,7 +3,7 @@
 // throttler decides with.
 import type { Account } from '../functions/throttle/account.js';
 import type { Tier } from '../functions/shared/tier.js';
-import type { SessionRecord } from '../functions/throttle/session-record.js';
+import type { SettledSession } from '../functions/throttle/account.js';
 import { remainingAt } from '../functions/throttle/token-bucket.js';
 import { windowStart } from '../functions/throttle/token-window.js';
 import { summarizeSessions, type UsageTotals } from './usage-report.js';
@@ -24,7 +24,7 @@ export interface AccountView {
 export function accountView(
   account: Account,
   tier: Tier | undefined,
-  recentSessions: SessionRecord[],
+  recentSessions: SettledSession[],
   now: number,
 ): AccountView {
   const pending = Object.entries(account.pending);

@@ -2,7 +2,7 @@
 // implementation). Every change names its actor.
 import type { Account } from '../functions/throttle/account.js';
 import type { Tier } from '../functions/shared/tier.js';
-import type { SessionRecord } from '../functions/throttle/session-record.js';
+import type { SettledSession } from '../functions/throttle/account.js';
 
 export interface LedgerEntry {
   id: string;
@@ -33,7 +33,8 @@ export interface CreditChange {
 export type CreditResult =
   | { outcome: 'applied' | 'replayed'; entry: LedgerEntry; balance: number; available: number }
   | { outcome: 'conflict'; message: string }
-  | { outcome: 'insufficient'; available: number };
+  | { outcome: 'insufficient'; available: number }
+  | { outcome: 'balance_limit'; balance: number };
 
 export interface UsageCounters {
   hourStart: number;
@@ -58,16 +59,18 @@ export interface AdminStore {
   assignTier(userId: string, tier: string, now: number): Promise<Account>;
   applyCredit(userId: string, change: CreditChange, now: number): Promise<CreditResult>;
   ledger(userId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>;
-  userSessions(userId: string, options: { limit: number; from?: number; to?: number }): Promise<SessionRecord[]>;
+  /** A user's settled sessions, newest first (live ones are in the account's reservations). */
+  userSessions(userId: string, options: { limit: number; from?: number; to?: number }): Promise<SettledSession[]>;
   /** All sessions started in a time range (a scan: for reports, not for hot paths). */
-  sessionsBetween(from: number, to: number): Promise<SessionRecord[]>;
+  sessionsBetween(from: number, to: number): Promise<SettledSession[]>;
   usageCounters(
     userId: string | undefined,
     from: number,
     to: number,
   ): Promise<Array<UsageCounters & { userId: string }>>;
-  getSession(sessionId: string): Promise<SessionRecord | undefined>;
-  requestKill(sessionId: string, actor: string, now: number): Promise<'requested' | 'not_found' | 'not_active'>;
+  getSession(sessionId: string): Promise<SettledSession | undefined>;
+  /** Ends a live session at its next report; false when the user has no such live session. */
+  requestKill(userId: string, sessionId: string, actor: string): Promise<boolean>;
   audit(record: AuditRecord): Promise<void>;
   auditLog(limit: number): Promise<AuditRecord[]>;
 }

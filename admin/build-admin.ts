@@ -24,7 +24,7 @@ export function buildAdminContext(
     throw new ConfigError('the admin API needs ADMIN_TRUST_IAM=true or an ADMIN_TOKEN');
   const client = db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return {
-    store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier),
+    store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier, config.throttle.signupCredits),
     catalog: config.catalog,
     streamTimeoutSeconds: config.streamTimeoutSeconds,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },

@@ -1,7 +1,6 @@
-// The admin store on DynamoDB. Credit changes are exactly once per idempotency key: the
-// account update is gated on the key not being in the account's `grants` map (the same
-// pattern as a stream's pending reservation), and the ledger entry's key is derived from
-// the key and the time the gate recorded, so a retry rewrites the same entry.
+// The admin store on DynamoDB. Money moves only through the throttle store's account
+// writes (a grant is one conditional write, exactly once per idempotency key, projected
+// into the ledger afterwards); this store adds tiers, reports, sessions and the audit log.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -16,7 +15,7 @@ import {
 import type { Account } from '../functions/throttle/account.js';
 import { tierSchema, type Tier } from '../functions/shared/tier.js';
 import { creditIndexes, sessionIndexes, type TableNames } from '../functions/shared/tables.js';
-import type { SessionRecord } from '../functions/throttle/session-record.js';
+import { accountSchema, settledSessionSchema, type SettledSession } from '../functions/throttle/account.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
 import {
   accountKey,
@@ -27,7 +26,7 @@ import {
   usageHour,
   userIdOfPartition,
 } from '../functions/shared/keys.js';
-import { allOf, expr, expressionInput, update } from '../functions/throttle/dynamo/expression.js';
+import { expr, expressionInput, update } from '../functions/throttle/dynamo/expression.js';
 import type {
   AdminStore,
   AuditRecord,
@@ -53,6 +52,9 @@ const decodeCursor = (cursor: string | undefined) => {
   }
 };
 
+/** A settled session record as stored: the projection's fields (status and TTL are storage details). */
+const toSettledSession = (item: Record<string, unknown>): SettledSession => settledSessionSchema.parse(item);
+
 function toLedgerEntry(item: Record<string, unknown>): LedgerEntry {
   const { pk: _pk, sk, ...rest } = item;
   return { id: String(sk).slice(ledgerPrefix.length), ...(rest as Omit<LedgerEntry, 'id'>) };
@@ -65,6 +67,7 @@ export class DynamoAdminStore implements AdminStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     private readonly defaultTier: string,
+    private readonly signupCredits: number,
   ) {
     this.throttleStore = new DynamoThrottleStore(db, tables);
   }
@@ -113,8 +116,22 @@ export class DynamoAdminStore implements AdminStore {
     return this.throttleStore.getAccount(userId);
   }
 
+  /** The account, created (with sign-up credit, as on a first chat request) if absent. */
+  private async ensureAccount(userId: string, now: number): Promise<Account> {
+    const existing = await this.throttleStore.getAccount(userId);
+    if (existing) return existing;
+    const { account, created } = await this.throttleStore.createAccount(
+      userId,
+      this.defaultTier,
+      this.signupCredits,
+      now,
+    );
+    if (created) await this.throttleStore.project(userId, Object.values(account.outbox));
+    return account;
+  }
+
   async assignTier(userId: string, tier: string, now: number): Promise<Account> {
-    await this.throttleStore.ensureAccount(userId, this.defaultTier, 0, now);
+    await this.ensureAccount(userId, now);
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tables.credits,
@@ -127,99 +144,46 @@ export class DynamoAdminStore implements AdminStore {
       }),
     );
     const { pk: _pk, sk: _sk, ...account } = Attributes!;
-    return account as Account;
+    return accountSchema.parse(account);
   }
 
   async applyCredit(userId: string, change: CreditChange, now: number): Promise<CreditResult> {
-    const account = await this.throttleStore.ensureAccount(userId, this.defaultTier, 0, now);
-    const previous = account.grants?.[change.idempotencyKey];
-    if (previous) return this.replay(userId, change, previous);
-
-    const stale = Object.entries(account.grants ?? {})
+    const account = await this.ensureAccount(userId, now);
+    const forget = Object.entries(account.grants)
       .filter(([, g]) => now - g.at > grantKeyRetentionMs)
       .map(([key]) => key);
-    const keyName = { '#key': change.idempotencyKey };
-    const conditions = [expr('attribute_exists(#pk)'), expr('attribute_not_exists(#grants.#key)', {}, keyName)];
-    if (change.amount < 0) conditions.push(expr('#available >= :debit', { ':debit': -change.amount }));
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.credits,
-          Key: accountKey(userId),
-          ...expressionInput({
-            condition: allOf(...conditions),
-            update: update({
-              set: [
-                expr('#balance = #balance + :amount, #available = #available + :amount', { ':amount': change.amount }),
-                expr('#grants.#key = :grant', { ':grant': { amount: change.amount, at: now } }, keyName),
-              ],
-              remove: stale.map((key, i) => expr(`#grants.#old${i}`, {}, { [`#old${i}`]: key })),
-            }),
-          }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const entry = await this.writeGrantEntry(userId, change, now);
-      return {
-        outcome: 'applied',
-        entry,
-        balance: Attributes!.balance as number,
-        available: Attributes!.available as number,
-      };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const current = (await this.getAccount(userId))!;
-      const raced = current.grants?.[change.idempotencyKey];
-      if (raced) return this.replay(userId, change, raced);
-      return { outcome: 'insufficient', available: current.available };
-    }
-  }
-
-  /** The same key again: same amount replays (and repairs a missing ledger entry), another amount is a conflict. */
-  private async replay(
-    userId: string,
-    change: CreditChange,
-    applied: { amount: number; at: number },
-  ): Promise<CreditResult> {
-    if (applied.amount !== change.amount) {
+    const result = await this.throttleStore.grant(
+      userId,
+      { amount: change.amount, key: change.idempotencyKey, reason: change.reason, actor: change.actor, forget },
+      now,
+    );
+    const { balance, available } = result.account;
+    if (result.outcome === 'insufficient') return { outcome: 'insufficient', available };
+    if (result.outcome === 'balance_limit') return { outcome: 'balance_limit', balance };
+    const applied = result.account.grants[change.idempotencyKey]!;
+    if (result.outcome === 'replayed' && applied.amount !== change.amount) {
       return {
         outcome: 'conflict',
         message: `idempotency key ${change.idempotencyKey} was already used for an amount of ${applied.amount}`,
       };
     }
-    const entry = await this.writeGrantEntry(userId, change, applied.at);
-    const account = (await this.getAccount(userId))!;
-    return { outcome: 'replayed', entry, balance: account.balance, available: account.available };
+    // Project now (again, for a replay whose first projection may have failed): idempotent.
+    const pending = result.account.outbox[`grant:${change.idempotencyKey}`];
+    if (pending) await this.throttleStore.project(userId, [pending]);
+    const entry = await this.ledgerEntry(userId, applied.at, change.idempotencyKey);
+    return { outcome: result.outcome, entry, balance, available };
   }
 
-  private async writeGrantEntry(userId: string, change: CreditChange, at: number): Promise<LedgerEntry> {
-    const key = ledgerKey(userId, at, 'grant', change.idempotencyKey);
-    const item = {
-      ...key,
-      type: 'grant',
-      amount: change.amount,
-      reason: change.reason,
-      actor: change.actor,
-      idempotencyKey: change.idempotencyKey,
-      at,
-    };
-    // The first write of the entry wins; a retry finds it there.
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tables.credits,
-          Item: item,
-          ...expressionInput({ condition: expr('attribute_not_exists(#pk)') }),
-        }),
-      );
-      return toLedgerEntry(item);
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tables.credits, Key: key, ConsistentRead: true }),
-      );
-      return toLedgerEntry(Item!);
-    }
+  private async ledgerEntry(userId: string, at: number, key: string): Promise<LedgerEntry> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.credits,
+        Key: ledgerKey(userId, at, 'grant', key),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) throw new Error(`ledger entry of grant ${key} is missing`);
+    return toLedgerEntry(Item);
   }
 
   async ledger(userId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
@@ -237,8 +201,11 @@ export class DynamoAdminStore implements AdminStore {
     return { items: (Items ?? []).map(toLedgerEntry), nextCursor: encodeCursor(LastEvaluatedKey) };
   }
 
-  async userSessions(userId: string, options: { limit: number; from?: number; to?: number }): Promise<SessionRecord[]> {
-    const sessions: SessionRecord[] = [];
+  async userSessions(
+    userId: string,
+    options: { limit: number; from?: number; to?: number },
+  ): Promise<SettledSession[]> {
+    const sessions: SettledSession[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const { Items, LastEvaluatedKey } = await this.db.send(
@@ -257,14 +224,14 @@ export class DynamoAdminStore implements AdminStore {
           ExclusiveStartKey: start,
         }),
       );
-      sessions.push(...((Items ?? []) as SessionRecord[]));
+      sessions.push(...(Items ?? []).map(toSettledSession));
       start = LastEvaluatedKey;
     } while (start && sessions.length < options.limit);
     return sessions;
   }
 
-  async sessionsBetween(from: number, to: number): Promise<SessionRecord[]> {
-    const sessions: SessionRecord[] = [];
+  async sessionsBetween(from: number, to: number): Promise<SettledSession[]> {
+    const sessions: SettledSession[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const { Items, LastEvaluatedKey } = await this.db.send(
@@ -276,7 +243,7 @@ export class DynamoAdminStore implements AdminStore {
           ExclusiveStartKey: start,
         }),
       );
-      sessions.push(...((Items ?? []) as SessionRecord[]));
+      sessions.push(...(Items ?? []).map(toSettledSession));
       start = LastEvaluatedKey;
     } while (start);
     return sessions;
@@ -324,35 +291,15 @@ export class DynamoAdminStore implements AdminStore {
     }));
   }
 
-  getSession(sessionId: string): Promise<SessionRecord | undefined> {
-    return this.throttleStore.getSession(sessionId);
+  async getSession(sessionId: string): Promise<SettledSession | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true }),
+    );
+    return Item ? toSettledSession(Item) : undefined;
   }
 
-  async requestKill(sessionId: string, actor: string, now: number): Promise<'requested' | 'not_found' | 'not_active'> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.sessions,
-          Key: { sessionId },
-          ...expressionInput({
-            condition: expr('#status = :active', { ':active': 'active' }),
-            update: update({
-              set: [
-                expr('#killRequested = :true, #killedBy = :actor, #killRequestedAt = :now', {
-                  ':true': true,
-                  ':actor': actor,
-                  ':now': now,
-                }),
-              ],
-            }),
-          }),
-        }),
-      );
-      return 'requested';
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      return (await this.getSession(sessionId)) ? 'not_active' : 'not_found';
-    }
+  requestKill(userId: string, sessionId: string, actor: string): Promise<boolean> {
+    return this.throttleStore.requestKill(userId, sessionId, actor);
   }
 
   async audit(record: AuditRecord): Promise<void> {

@@ -2,6 +2,7 @@
 // generate the OpenAPI document.
 import { z } from 'zod';
 import { tierLimitsSchema, tierNameSchema, tierSchema } from '../functions/shared/tier.js';
+import { streamEndReasons } from '../functions/shared/reasons.js';
 
 export const errorBody = z
   .object({
@@ -15,6 +16,7 @@ export const tierResponse = tierSchema.meta({ id: 'Tier' });
 
 export const userId = z.object({ id: z.string().min(1).max(256) });
 export const sessionId = z.object({ id: z.uuid() });
+export const userSession = z.object({ id: z.string().min(1).max(256), sessionId: z.uuid() });
 
 export const assignTierBody = z.object({ tier: z.string().min(1) });
 
@@ -104,26 +106,36 @@ export const creditResponse = z.object({
   available: z.number(),
 });
 
+const sessionCommon = {
+  sessionId: z.string(),
+  userId: z.string(),
+  tier: z.string(),
+  model: z.string(),
+  requestedModel: z.string(),
+  startedAt: z.number(),
+  reserved: z.number(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  killedBy: z.string().optional(),
+};
 export const sessionResponse = z
-  .object({
-    sessionId: z.string(),
-    userId: z.string(),
-    tier: z.string(),
-    model: z.string(),
-    requestedModel: z.string(),
-    status: z.enum(['active', 'settling', 'settled']),
-    startedAt: z.number(),
-    leaseUntil: z.number(),
-    reserved: z.number(),
-    tokensIn: z.number(),
-    tokensOut: z.number(),
-    charged: z.number().optional(),
-    usageSource: z.enum(['provider', 'estimate']).optional(),
-    endReason: z.string().optional(),
-    killRequested: z.boolean().optional(),
-    killedBy: z.string().optional(),
-    settledAt: z.number().optional(),
-  })
+  .discriminatedUnion('status', [
+    z.object({
+      ...sessionCommon,
+      status: z.literal('active'),
+      leaseUntil: z.number(),
+      killRequested: z.boolean().optional(),
+    }),
+    z.object({
+      ...sessionCommon,
+      status: z.literal('settled'),
+      settledAt: z.number(),
+      charged: z.number(),
+      overrun: z.number(),
+      usageSource: z.enum(['provider', 'estimate', 'reported']),
+      endReason: z.enum(streamEndReasons),
+    }),
+  ])
   .meta({ id: 'Session' });
 
 export const auditResponse = z.object({

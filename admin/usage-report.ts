@@ -1,6 +1,6 @@
 // Usage over a time range, per user and per model, from session records and the hourly
 // refusal counters. Pure: the store supplies the records.
-import type { SessionRecord } from '../functions/throttle/session-record.js';
+import type { SettledSession } from '../functions/throttle/account.js';
 import type { UsageCounters } from './admin-store.js';
 
 export interface UsageTotals {
@@ -22,14 +22,14 @@ export interface UsageReport {
 
 const empty = (): UsageTotals => ({ requests: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
 
-function add(totals: UsageTotals, session: SessionRecord): void {
+function add(totals: UsageTotals, session: SettledSession): void {
   totals.requests += 1;
-  totals.inputTokens += session.tokensIn ?? 0;
-  totals.outputTokens += session.tokensOut ?? 0;
-  totals.cost += session.charged ?? 0;
+  totals.inputTokens += session.tokensIn;
+  totals.outputTokens += session.tokensOut;
+  totals.cost += session.charged;
 }
 
-export function summarizeSessions(sessions: SessionRecord[]): UsageTotals {
+export function summarizeSessions(sessions: SettledSession[]): UsageTotals {
   const totals = empty();
   for (const session of sessions) add(totals, session);
   return totals;
@@ -40,7 +40,7 @@ function addRejections(into: Record<string, number>, from: Record<string, number
 }
 
 export function usageReport(
-  sessions: SessionRecord[],
+  sessions: SettledSession[],
   counters: Array<UsageCounters & { userId: string }>,
   from: number,
   to: number,

@@ -103,6 +103,9 @@ export async function decisionThroughput(): Promise<void> {
     available: 1e12,
     pending: {},
     grants: {},
+    outbox: {},
+    rev: 0,
+    sweepShard: 'sweep#0',
     createdAt: 0,
   };
   const request = {
@@ -118,6 +121,7 @@ export async function decisionThroughput(): Promise<void> {
     reserved: 1e9,
     price: { input: 1, output: 1 },
     deadline: Number.MAX_SAFE_INTEGER,
+    binding: 'max_tokens_exceeded' as const,
   };
   const n = 300_000;
   let started = performance.now();
@@ -145,7 +149,6 @@ export async function admissionThroughput(stack: BenchStack, total = 2_000, conc
     catalog: defaultModelCatalog,
     defaultTier: 'bench',
     signupCredits: 1e12,
-    heartbeatMs: 60_000,
     tierCacheMs: 60_000,
     failOpen: false,
     logger,

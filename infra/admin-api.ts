@@ -24,8 +24,12 @@ export function createAdminApi(
     secret,
     tables: [
       { table: tables.tiers, actions: ['GetItem', 'PutItem', 'DeleteItem', 'Scan'] },
-      { table: tables.credits, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'Scan'], indexes: true },
-      { table: tables.sessions, actions: ['GetItem', 'UpdateItem', 'Query', 'Scan'], indexes: true },
+      {
+        table: tables.credits,
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem', 'Query', 'Scan'],
+        indexes: true,
+      },
+      { table: tables.sessions, actions: ['GetItem', 'Query', 'Scan'], indexes: true },
     ],
   });
   const url = new aws.lambda.FunctionUrl('admin-api-url', {

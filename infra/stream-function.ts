@@ -26,7 +26,8 @@ export function createStreamFunction(
     tables: [
       { table: tables.tiers, actions: ['GetItem'] },
       { table: tables.credits, actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
-      { table: tables.sessions, actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+      // Session records are projections, written in the settlement's batch.
+      { table: tables.sessions, actions: ['BatchWriteItem'] },
     ],
   });
   const url = new aws.lambda.FunctionUrl('chat-stream-url', {

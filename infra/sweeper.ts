@@ -1,4 +1,5 @@
-// The sweeper on a schedule: settles sessions whose Lambda died before settling them.
+// The sweeper on a schedule: resolves reservations of streams whose Lambda died and
+// projects movements a dead Lambda left in an account's outbox.
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
@@ -21,8 +22,9 @@ export function createSweeper(
     reservedConcurrency: 1, // one sweep at a time
     environment,
     tables: [
-      { table: tables.credits, actions: ['GetItem', 'UpdateItem', 'BatchWriteItem'] },
-      { table: tables.sessions, actions: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'], indexes: true },
+      // Finds accounts through the sparse sweepDue index, resolves and projects what dead Lambdas left.
+      { table: tables.credits, actions: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'], indexes: true },
+      { table: tables.sessions, actions: ['BatchWriteItem'] },
     ],
   });
   const schedule = new aws.cloudwatch.EventRule('sweeper-schedule', {

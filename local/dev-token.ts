@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { defaultChatAudience } from '../functions/auth/bearer-auth.js';
 
-export const localDataDir = join(import.meta.dirname, '..', '.local-data');
+/** Where `npm run dev` keeps its secrets and data (`LOCAL_DATA_DIR` moves it, e.g. for a second instance). */
+export const localDataDir = process.env.LOCAL_DATA_DIR ?? join(import.meta.dirname, '..', '.local-data');
 
 /** A random secret kept in .local-data/<name>, made on first use. */
 function localSecret(name: string, dir: string): string {

@@ -12,8 +12,9 @@ import { signDevToken } from './dev-token.js';
 import type { TableNames } from '../functions/shared/tables.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
+import { recoverSweepIndex } from './sweep-index-recovery.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { sweepExpiredSessions, type SweepResult } from '../functions/throttle/sweeper.js';
+import { sweep as sweepAccounts, type SweepResult } from '../functions/throttle/sweeper.js';
 import { loadConfig } from '../functions/config.js';
 import { adminPlugin } from '../admin/admin-app.js';
 import { registerPlayground } from './playground/serve-playground.js';
@@ -68,6 +69,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await createTables(dynamoEndpoint, tables);
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials: localAwsCredentials });
   await seedTiers(db, tables.tiers);
+  // Data on disk may come from a dev server that was killed: put the sweeper's index back in step.
+  if (options.dynamoPath) await recoverSweepIndex(db, tables);
   const model = await startLocalModelServer(options.modelPort ?? 0, { tokensPerSecond: options.tokensPerSecond });
 
   // The Lambda environment of the functions, as the Pulumi program sets it in AWS.
@@ -104,8 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The sweeper as AWS runs it on a schedule: same code, same configuration.
   const functionConfig = loadConfig();
   const store = new DynamoThrottleStore(db, tables);
-  const sweep = () =>
-    sweepExpiredSessions(store, functionConfig.catalog, Date.now(), functionConfig.throttle.heartbeatMs);
+  const sweep = () => sweepAccounts(store, functionConfig.catalog, Date.now());
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper =
     sweepIntervalMs > 0

@@ -1,11 +1,11 @@
-// Sessions: a user's (active first), one by id, and terminating one. A termination is
-// picked up by the stream's next heartbeat, which ends it with `session_terminated`.
+// Sessions: a user's (live ones first, from the account's open reservations, then settled
+// ones), a settled one by id, and terminating a live one. A termination is picked up by
+// the stream's next usage report, which ends it with `session_terminated`.
 import { z } from 'zod';
 import { httpError } from '../../functions/http/errors.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
-import { errorBody, pageQuery, sessionId, sessionResponse, userId } from '../schemas.js';
-
-const statusOrder = { active: 0, settling: 1, settled: 2 } as const;
+import { errorBody, pageQuery, sessionId, sessionResponse, userId, userSession } from '../schemas.js';
+import { activeSessions } from '../session-view.js';
 
 export function sessionRoutes(app: AdminApp, { store, clock }: AdminContext): void {
   app.get(
@@ -20,8 +20,12 @@ export function sessionRoutes(app: AdminApp, { store, clock }: AdminContext): vo
       },
     },
     async (request) => {
-      const sessions = await store.userSessions(request.params.id, { limit: request.query.limit });
-      return sessions.sort((a, b) => statusOrder[a.status] - statusOrder[b.status] || b.startedAt - a.startedAt);
+      const [account, settled] = await Promise.all([
+        store.getAccount(request.params.id),
+        store.userSessions(request.params.id, { limit: request.query.limit }),
+      ]);
+      const live = account ? activeSessions(account).sort((a, b) => b.startedAt - a.startedAt) : [];
+      return [...live, ...settled.map((s) => ({ ...s, status: 'settled' as const }))].slice(0, request.query.limit);
     },
   );
 
@@ -29,7 +33,7 @@ export function sessionRoutes(app: AdminApp, { store, clock }: AdminContext): vo
     '/admin/sessions/:id',
     {
       schema: {
-        summary: 'Get a session',
+        summary: 'Get a settled session (live ones are listed under /admin/users/{id}/sessions)',
         tags: ['sessions'],
         params: sessionId,
         response: { 200: sessionResponse, 404: errorBody },
@@ -37,32 +41,31 @@ export function sessionRoutes(app: AdminApp, { store, clock }: AdminContext): vo
     },
     async (request) => {
       const session = await store.getSession(request.params.id);
-      if (!session) throw httpError(404, 'not_found', `no session ${request.params.id}`);
-      return session;
+      if (!session) throw httpError(404, 'not_found', `no settled session ${request.params.id}`);
+      return { ...session, status: 'settled' as const };
     },
   );
 
   app.delete(
-    '/admin/sessions/:id',
+    '/admin/users/:id/sessions/:sessionId',
     {
       schema: {
-        summary: 'Terminate a live session (within one heartbeat); it is settled normally',
+        summary: 'Terminate a live session (at its next usage report); it is settled normally',
         tags: ['sessions'],
-        params: sessionId,
+        params: userSession,
         response: {
           202: z.object({ sessionId: z.string(), status: z.literal('terminating') }),
           404: errorBody,
-          409: errorBody,
         },
       },
     },
     async (request, reply) => {
-      const outcome = await store.requestKill(request.params.id, request.actor, clock());
-      if (outcome === 'not_found') throw httpError(404, 'not_found', `no session ${request.params.id}`);
-      if (outcome === 'not_active')
-        throw httpError(409, 'session_not_active', `session ${request.params.id} has already ended`);
-      await store.audit({ at: clock(), actor: request.actor, action: 'session.terminate', target: request.params.id });
-      return reply.code(202).send({ sessionId: request.params.id, status: 'terminating' as const });
+      const { id, sessionId: session } = request.params;
+      if (!(await store.requestKill(id, session, request.actor))) {
+        throw httpError(404, 'not_found', `user ${id} has no live session ${session}`);
+      }
+      await store.audit({ at: clock(), actor: request.actor, action: 'session.terminate', target: `${id}/${session}` });
+      return reply.code(202).send({ sessionId: session, status: 'terminating' as const });
     },
   );
 }

@@ -82,6 +82,13 @@ export function userRoutes(app: AdminApp, { store, clock }: AdminContext): void 
     async (request, reply) => {
       const result = await store.applyCredit(request.params.id, { ...request.body, actor: request.actor }, clock());
       if (result.outcome === 'conflict') throw httpError(409, 'idempotency_conflict', result.message);
+      if (result.outcome === 'balance_limit') {
+        throw httpError(
+          409,
+          'balance_limit',
+          `a grant of ${request.body.amount} would take the balance past its limit`,
+        );
+      }
       if (result.outcome === 'insufficient') {
         throw httpError(
           409,

@@ -13,6 +13,7 @@ import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ToolRegistry } from '../tools/tool-registry.js';
+import { preloadTokenCounters } from '../tokens/token-counter.js';
 import { demoTools } from '../tools/demo-tools.js';
 import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
 
@@ -26,6 +27,7 @@ export function buildChatStreamHandler(
   overrides: BuildOverrides = {},
 ): ChatStreamHandler {
   const logger = createLogger('chat-stream');
+  preloadTokenCounters(); // a few hundred ms, off the first request's path where possible
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const store = new DynamoThrottleStore(db, config.tables);
   return createChatStreamHandler({
@@ -64,7 +66,6 @@ function buildGate(
     catalog: config.catalog,
     defaultTier: config.throttle.defaultTier,
     signupCredits: config.throttle.signupCredits,
-    heartbeatMs: config.throttle.heartbeatMs,
     tierCacheMs: config.throttle.tierCacheMs,
     failOpen: config.throttle.failOpen,
     logger,

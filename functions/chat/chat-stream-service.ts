@@ -20,10 +20,12 @@ import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-me
 import type { ServiceLogger } from '../observability/logger.js';
 import { parseChatRequest, type ChatMessages, type ChatRequest, type WireProtocol } from './chat-request.js';
 import { legacyToModelMessages } from './legacy-messages.js';
-import { estimatePromptTokens } from './token-estimate.js';
+import { promptTokens } from '../tokens/prompt-tokens.js';
+import { tokenCounterFor } from '../tokens/token-counter.js';
+import { capOutputPerCall } from './output-cap.js';
 import { errorsAsParts } from './errors-as-parts.js';
 import { onBodyEnd, type BodyEnd } from './stream-end.js';
-import type { AdmittedStream, StreamEndReason, StreamGate } from './stream-gate.js';
+import type { AdmittedStream, StreamExit, StreamGate } from './stream-gate.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { answersConfirmation, resolveConfirmations } from '../tools/legacy-confirmations.js';
 
@@ -86,12 +88,17 @@ async function handle(
     requestId: randomUUID(),
     userId: caller.userId,
     model: chat.model,
-    inputTokens: estimatePromptTokens(plainMessages),
+    inputTokens: promptTokens(plainMessages, await tokenCounterFor(chat.model)),
     // Answering a tool confirmation asks for a tool run: the tier must allow tools.
     features: registry && answersToolConfirmation(chat.conversation, registry) ? ['tool_execution'] : [],
     toolsRequested: Boolean(registry),
   });
 
+  // The client may have left while admission ran: nothing to stream, release at once.
+  if (clientGone.aborted) {
+    await admitted.finish('client_disconnect');
+    return { statusCode: 499, headers: {}, body: '', done: settled };
+  }
   let prepared: Awaited<ReturnType<typeof prepareCall>>;
   try {
     prepared = await prepareCall(deps, chat, caller.userId, admitted, registry, plainMessages);
@@ -103,10 +110,13 @@ async function handle(
 
   const upstream = new AbortController();
   const stopUpstream = () => upstream.abort();
-  clientGone.addEventListener('abort', stopUpstream, { once: true });
+  // A listener added to an already-aborted signal never fires: check first.
+  if (clientGone.aborted) stopUpstream();
+  else clientGone.addEventListener('abort', stopUpstream, { once: true });
 
   const result = streamText({
-    model: languageModel,
+    // Each model call (a tool loop makes several) asks for no more than the stream has left.
+    model: capOutputPerCall(languageModel, () => admitted.remainingOutputTokens()),
     messages,
     abortSignal: upstream.signal,
     maxOutputTokens: admitted.maxOutputTokens,
@@ -129,13 +139,13 @@ async function handle(
   const { body, done } = onBodyEnd(text.pipeThrough(new TextEncoderStream()), async (how: BodyEnd) => {
     stopUpstream();
     clientGone.removeEventListener('abort', stopUpstream);
-    await admitted.finish(endReason(how, clientGone));
+    await admitted.finish(exitOf(how, clientGone));
   });
 
   return { statusCode: 200, headers: { ...encoder.headers, ...admitted.headers }, body, done };
 }
 
-function endReason(how: BodyEnd, clientGone: AbortSignal): StreamEndReason {
+function exitOf(how: BodyEnd, clientGone: AbortSignal): StreamExit {
   if (how === 'cancelled' || clientGone.aborted) return 'client_disconnect';
   return how === 'errored' ? 'internal_error' : 'completed';
 }

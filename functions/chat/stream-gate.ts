@@ -18,7 +18,8 @@ export interface AdmissionRequest {
   toolsRequested: boolean;
 }
 
-export type StreamEndReason = 'completed' | 'provider_error' | 'client_disconnect' | 'internal_error';
+/** How the response ended, as the transport saw it (the gate may know a more specific reason). */
+export type StreamExit = 'completed' | 'client_disconnect' | 'internal_error';
 
 export interface AdmittedStream {
   sessionId: string;
@@ -26,6 +27,8 @@ export interface AdmittedStream {
   model: ModelRef;
   /** Upper bound on output tokens to ask the provider for. */
   maxOutputTokens?: number;
+  /** Output tokens the stream may still produce (the next model call asks for no more). */
+  remainingOutputTokens(): number;
   /** Upper bound on agent steps for tool loops. */
   maxSteps: number;
   /** Whether the tier lets this stream offer tools to the model. */
@@ -39,7 +42,7 @@ export interface AdmittedStream {
    */
   monitor(stopUpstream: () => void): TransformStream<StreamPart, StreamPart>;
   /** Settles the session exactly once, whatever ended the stream. Safe to call twice. */
-  finish(reason: StreamEndReason): Promise<void>;
+  finish(exit: StreamExit): Promise<void>;
 }
 
 export interface StreamGate {

@@ -11,6 +11,7 @@ export const unmeteredGate: StreamGate = {
       headers: {},
       notices: [],
       maxSteps: 5,
+      remainingOutputTokens: () => Number.MAX_SAFE_INTEGER,
       toolsAllowed: request.toolsRequested,
       monitor: () => new TransformStream<StreamPart, StreamPart>(),
       finish: async () => {},

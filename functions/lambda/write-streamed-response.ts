@@ -22,9 +22,17 @@ export async function writeStreamedResponse(responseStream: Writable, response: 
     statusCode: response.statusCode,
     headers: response.headers,
   });
-  const body =
-    typeof response.body === 'string'
-      ? Readable.from([Buffer.from(response.body)])
-      : Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-  await pipeline(body, out);
+  if (typeof response.body === 'string') {
+    await pipeline(Readable.from([Buffer.from(response.body)]), out);
+    return;
+  }
+  const web = response.body;
+  try {
+    await pipeline(Readable.fromWeb(web as NodeReadableStream<Uint8Array>), out);
+  } catch (err) {
+    // A pipeline onto a stream that is already gone rejects without cancelling its source:
+    // cancel it here, so the body's end hook runs (and settles) at once.
+    await web.cancel(err).catch(() => undefined);
+    throw err;
+  }
 }

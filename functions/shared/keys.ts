@@ -14,14 +14,14 @@ export const ledgerKey = (userId: string, at: number, kind: 'charge' | 'grant', 
   sk: `${ledgerPrefix}${new Date(at).toISOString()}#${kind}#${id}`,
 });
 
-/** The sign-up grant's key is fixed, so racing first requests write the same entry. */
-export const signupLedgerKey = (userId: string) => ({
-  pk: userPartition(userId),
-  sk: `${ledgerPrefix}0000-00-00T00:00:00.000Z#grant#signup`,
-});
-
-/** Marks sessions not yet settled in the sparse `openByLease` index. */
-export const openShard = 'open';
+/** Shards of the sparse `sweepDue` index, so its partitions stay cool at scale. */
+export const sweepShardCount = 8;
+export function sweepShardOf(userId: string): string {
+  let hash = 2166136261; // FNV-1a: stable across containers and runs
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 16777619);
+  return `sweep#${(hash >>> 0) % sweepShardCount}`;
+}
+export const sweepShards = Array.from({ length: sweepShardCount }, (_, i) => `sweep#${i}`);
 
 /** Settled sessions are kept this long, then DynamoDB TTL removes them. */
 export const settledSessionRetentionSeconds = 90 * 24 * 3600;

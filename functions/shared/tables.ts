@@ -37,13 +37,13 @@ const number = (name: string): KeyAttribute => ({ name, type: 'N' });
 export const creditIndexes = {
   /** Account items by tier (only accounts carry `tier`): who is on a tier. */
   accountsByTier: 'accountsByTier',
+  /** Accounts the sweeper should look at, by when (sparse: only accounts with a `sweepAt`). */
+  sweepDue: 'sweepDue',
 } as const;
 
 export const sessionIndexes = {
-  /** A user's sessions, newest first. */
+  /** A user's settled sessions, newest first. */
   byUser: 'byUser',
-  /** Sessions not yet settled, by lease expiry: what the sweeper reads. Sparse. */
-  openByLease: 'openByLease',
 } as const;
 
 export const tableSpecs: Record<TableRole, TableSpec> = {
@@ -53,18 +53,18 @@ export const tableSpecs: Record<TableRole, TableSpec> = {
     rangeKey: string('sk'),
     indexes: [
       { name: creditIndexes.accountsByTier, hashKey: string('tier'), rangeKey: string('pk'), projection: 'KEYS_ONLY' },
+      {
+        name: creditIndexes.sweepDue,
+        hashKey: string('sweepShard'),
+        rangeKey: number('sweepAt'),
+        projection: 'KEYS_ONLY',
+      },
     ],
   },
   sessions: {
     hashKey: string('sessionId'),
     indexes: [
       { name: sessionIndexes.byUser, hashKey: string('userId'), rangeKey: number('startedAt'), projection: 'ALL' },
-      {
-        name: sessionIndexes.openByLease,
-        hashKey: string('openShard'),
-        rangeKey: number('leaseUntil'),
-        projection: 'ALL',
-      },
     ],
     ttlAttribute: 'expiresAt',
   },

@@ -39,52 +39,59 @@ export const tierLimitsSchema = z.object({
   allowedModels: z.array(modelPatternSchema).min(1).max(100),
   features: z.array(z.enum(knownFeatures)).default([]),
   degradeTo: modelKeySchema.optional(),
+  /** A stream reports its usage before it may send more than this many unreported output
+   * tokens: a stream whose Lambda dies is charged at most this many tokens it never sent. */
+  reportEveryTokens: limit(1_000_000).default(256),
+  /** ...and at least this often; a stream that stops reporting for three intervals is presumed dead. */
+  reportEverySeconds: limit(60).default(5),
 });
 export type TierLimits = z.infer<typeof tierLimitsSchema>;
 
 export const tierSchema = tierLimitsSchema.extend({ name: tierNameSchema });
 export type Tier = z.infer<typeof tierSchema>;
 
-export const defaultTiers: Tier[] = [
-  {
-    name: 'free',
-    requestsPerHour: 10,
-    burst: 5,
-    maxTokensPerRequest: 1_000,
-    concurrentStreams: 1,
-    tokensPerMinute: 4_000,
-    maxStreamSeconds: 60,
-    maxSteps: 2,
-    allowedModels: ['openai:gpt-4o-mini', 'groq:llama-3.1-8b-instant', 'local:*'],
-    features: [],
-    degradeTo: 'local:local-small',
-  },
-  {
-    name: 'pro',
-    requestsPerHour: 100,
-    burst: 20,
-    maxTokensPerRequest: 10_000,
-    concurrentStreams: 3,
-    tokensPerMinute: 40_000,
-    maxStreamSeconds: 300,
-    maxSteps: 5,
-    allowedModels: ['openai:*', 'groq:*', 'local:*'],
-    features: ['tool_execution'],
-    degradeTo: 'openai:gpt-4o-mini',
-  },
-  {
-    name: 'enterprise',
-    requestsPerHour: 1_000,
-    burst: 100,
-    maxTokensPerRequest: 50_000,
-    concurrentStreams: 10,
-    tokensPerMinute: 400_000,
-    maxStreamSeconds: 880,
-    maxSteps: 10,
-    allowedModels: ['*'],
-    features: ['tool_execution'],
-  },
-];
+export const defaultTiers: Tier[] = (
+  [
+    {
+      name: 'free',
+      requestsPerHour: 10,
+      burst: 5,
+      maxTokensPerRequest: 1_000,
+      concurrentStreams: 1,
+      tokensPerMinute: 4_000,
+      maxStreamSeconds: 60,
+      maxSteps: 2,
+      allowedModels: ['openai:gpt-4o-mini', 'groq:llama-3.1-8b-instant', 'local:*'],
+      features: [],
+      degradeTo: 'local:local-small',
+    },
+    {
+      name: 'pro',
+      requestsPerHour: 100,
+      burst: 20,
+      maxTokensPerRequest: 10_000,
+      concurrentStreams: 3,
+      tokensPerMinute: 40_000,
+      maxStreamSeconds: 300,
+      maxSteps: 5,
+      allowedModels: ['openai:*', 'groq:*', 'local:*'],
+      features: ['tool_execution'],
+      degradeTo: 'openai:gpt-4o-mini',
+    },
+    {
+      name: 'enterprise',
+      requestsPerHour: 1_000,
+      burst: 100,
+      maxTokensPerRequest: 50_000,
+      concurrentStreams: 10,
+      tokensPerMinute: 400_000,
+      maxStreamSeconds: 880,
+      maxSteps: 10,
+      allowedModels: ['*'],
+      features: ['tool_execution'],
+    },
+  ] satisfies Array<z.input<typeof tierSchema>>
+).map((tier) => tierSchema.parse(tier));
 
 export function modelAllowed(tier: Pick<TierLimits, 'allowedModels'>, modelKey: string): boolean {
   const provider = modelKey.slice(0, modelKey.indexOf(':'));

@@ -8,16 +8,17 @@ import {
   parseModelKey,
   priceOf,
   type ModelCatalog,
-  type ModelRef,
   type ModelPrice,
+  type ModelRef,
 } from '../shared/catalog.js';
+import type { RefusalReason } from '../shared/reasons.js';
+import { modelAllowed, type Tier } from '../shared/tier.js';
 import type { Account, PendingReservation } from './account.js';
-import type { Tier } from '../shared/tier.js';
-import { modelAllowed } from '../shared/tier.js';
+import type { BindingLimit } from './end-reason.js';
+import { leaseGraceMs, leaseLapsed, leaseMs, takeLease } from './lease.js';
+import { affordableOutputTokens, costOf } from './pricing.js';
 import { takeFromBucket, type BucketVariant } from './token-bucket.js';
 import { takeFromWindow, type WindowVariant } from './token-window.js';
-import { takeLease } from './lease.js';
-import { affordableOutputTokens, costOf } from './pricing.js';
 
 export interface AdmissionInput {
   sessionId: string;
@@ -33,26 +34,22 @@ export interface RateLimitState {
   resetMs: number;
 }
 
-/** Which limit sized the output allowance, i.e. which one a cut-off stream ran into. */
-export type BindingLimit = 'max_tokens_exceeded' | 'rate_limit_exceeded' | 'credits_exhausted';
-
-export type RefusalType =
-  | 'model_not_allowed'
-  | 'feature_not_allowed'
-  | 'rate_limit_exceeded'
-  | 'concurrency_limit_exceeded'
-  | 'tokens_per_minute_exceeded'
-  | 'credits_exhausted';
-
 export interface Refusal {
   admitted: false;
-  status: 402 | 403 | 429;
-  type: RefusalType;
+  reason: Extract<
+    RefusalReason,
+    | 'model_not_allowed'
+    | 'feature_not_allowed'
+    | 'rate_limit_exceeded'
+    | 'concurrency_limit_exceeded'
+    | 'tokens_per_minute_exceeded'
+    | 'credits_exhausted'
+  >;
   message: string;
   retryAfterMs?: number;
   rateLimit: RateLimitState;
-  /** Leases whose hard expiry passed (for a concurrency refusal). */
-  expiredLeases?: string[];
+  /** Reservations whose stream can no longer be running: resolving them may free what was refused. */
+  lapsed: string[];
 }
 
 /** Everything the store needs for the single conditional admission write. */
@@ -85,23 +82,10 @@ export interface Admit {
 
 export type AdmissionDecision = Admit | Refusal;
 
-/** Time a lease outlives its stream's longest possible run before it is presumed dead. */
-export const leaseGraceMs = 60_000;
-
-const refuse = (
-  status: Refusal['status'],
-  type: RefusalType,
-  message: string,
-  rateLimit: RateLimitState,
-  extra: Partial<Refusal> = {},
-): Refusal => ({
-  admitted: false,
-  status,
-  type,
-  message,
-  rateLimit,
-  ...extra,
-});
+const lapsedOf = (account: Account, now: number) =>
+  Object.entries(account.pending)
+    .filter(([, p]) => leaseLapsed(p, now))
+    .map(([id]) => id);
 
 export function decideAdmission(
   account: Account,
@@ -113,31 +97,34 @@ export function decideAdmission(
   const bucket = takeFromBucket({ tat: account.tat }, tier, now);
   const rateLimit: RateLimitState = { limit: tier.burst, remaining: bucket.remaining, resetMs: bucket.resetMs };
   const requested = modelKey(request.model);
+  const refuse = (reason: Refusal['reason'], message: string, retryAfterMs?: number): Refusal => ({
+    admitted: false,
+    reason,
+    message,
+    rateLimit,
+    retryAfterMs,
+    lapsed: lapsedOf(account, now),
+  });
 
   if (!modelAllowed(tier, requested)) {
-    return refuse(403, 'model_not_allowed', `model ${requested} is not included in the ${tier.name} tier`, rateLimit);
+    return refuse('model_not_allowed', `model ${requested} is not included in the ${tier.name} tier`);
   }
   const missing = request.features.find((f) => !(tier.features as string[]).includes(f));
-  if (missing)
-    return refuse(403, 'feature_not_allowed', `feature ${missing} is not included in the ${tier.name} tier`, rateLimit);
+  if (missing) return refuse('feature_not_allowed', `feature ${missing} is not included in the ${tier.name} tier`);
 
   if (!bucket.allowed) {
     return refuse(
-      429,
       'rate_limit_exceeded',
       `request rate limit of the ${tier.name} tier reached (${tier.requestsPerHour}/hour, burst ${tier.burst})`,
-      rateLimit,
-      { retryAfterMs: bucket.retryAfterMs },
+      bucket.retryAfterMs,
     );
   }
   const lease = takeLease(account.pending, tier.concurrentStreams, now);
   if (!lease.allowed) {
     return refuse(
-      429,
       'concurrency_limit_exceeded',
       `the ${tier.name} tier allows ${tier.concurrentStreams} concurrent stream(s)`,
-      rateLimit,
-      { retryAfterMs: 5_000, expiredLeases: lease.expired },
+      Math.min(...Object.values(account.pending).map((p) => p.leaseUntil + leaseGraceMs - now), 5_000),
     );
   }
   // A tool loop sends the prompt again at every step: its worst case is steps x prompt.
@@ -153,27 +140,25 @@ export function decideAdmission(
   );
   if (!window.allowed) {
     return refuse(
-      429,
       'tokens_per_minute_exceeded',
       `tokens per minute limit of the ${tier.name} tier reached (${tier.tokensPerMinute})`,
-      rateLimit,
-      { retryAfterMs: window.retryAfterMs },
+      window.retryAfterMs,
     );
   }
 
   const outputCap = Math.min(tier.maxTokensPerRequest, window.grant - inputTokens);
-  const capBinding: BindingLimit = outputCap < tier.maxTokensPerRequest ? 'rate_limit_exceeded' : 'max_tokens_exceeded';
+  const capBinding: BindingLimit =
+    outputCap < tier.maxTokensPerRequest ? 'tokens_per_minute_exceeded' : 'max_tokens_exceeded';
   const sized = sizeReservation(account.available, tier, { ...request, inputTokens }, catalog, outputCap, capBinding);
   if (!sized) {
     return refuse(
-      402,
       'credits_exhausted',
       `the balance (${account.available} micro-units available) cannot pay for this request`,
-      rateLimit,
     );
   }
 
   const grant = inputTokens + sized.maxOutputTokens;
+  const leaseUntil = now + leaseMs(tier);
   return {
     admitted: true,
     model: sized.model,
@@ -199,14 +184,23 @@ export function decideAdmission(
       window: { variant: window.variant, window: window.window, grant, ceiling: tier.tokensPerMinute - grant },
       reserve: sized.reserve,
       pending: {
+        tier: tier.name,
+        model: modelKey(sized.model),
+        requestedModel: requested,
         reserved: sized.reserve,
         tokenGrant: grant,
         window: window.window,
-        model: modelKey(sized.model),
-        requestedModel: requested,
         tokensIn: request.inputTokens,
+        maxOutputTokens: sized.maxOutputTokens,
         startedAt: now,
-        expiresAt: now + tier.maxStreamSeconds * 1000 + leaseGraceMs,
+        leaseUntil,
+        expiresAt: now + tier.maxStreamSeconds * 1000 + leaseMs(tier),
+        // Until the stream reports, its first step's prompt is what the provider has been sent.
+        reportedIn: request.inputTokens,
+        reportedOut: 0,
+        // The first tokens may stream before any report: the bound a dead stream is charged.
+        allowanceOut: Math.min(tier.reportEveryTokens, sized.maxOutputTokens),
+        reportedAt: now,
       },
     },
   };

@@ -1,54 +1,51 @@
 // The StreamingThrottler: admits a stream with one conditional write in the common case
-// (account state cached from the previous write in this container), re-reading and
-// retrying only when the cached state was stale; refuses with the limit's status and
-// headers; hands out ThrottledStreams that monitor, heartbeat and settle.
+// (the account state cached from this container's last write), deciding again on the
+// state the store answers when a rule no longer held. Contention is not a limit: writes
+// that collide are retried with jitter within a time budget, and only a decision on
+// fresh state refuses. Hands out ThrottledStreams that monitor, report and settle.
 import { randomUUID } from 'node:crypto';
-import { httpError } from '../http/errors.js';
-import { modelKey, type ModelCatalog } from '../shared/catalog.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdmissionRequest, AdmittedStream, StreamGate } from '../chat/stream-gate.js';
+import { unmeteredGate } from '../chat/unmetered-gate.js';
+import { refusal } from '../http/refusals.js';
 import type { ServiceLogger } from '../observability/logger.js';
 import type { ThrottleMetrics } from '../observability/throttle-metrics.js';
-import type { Account } from './account.js';
-import { decideAdmission, type Admit, type RateLimitState, type Refusal } from './admission.js';
-import { releaseExpiredReservations } from './sweeper.js';
-import { StoreUnavailableError, type ThrottleStore } from './throttle-store.js';
+import { type ModelCatalog, modelKey } from '../shared/catalog.js';
+import type { RefusalReason } from '../shared/reasons.js';
 import type { Tier } from '../shared/tier.js';
+import { tokenCounterFor } from '../tokens/token-counter.js';
+import type { Account } from './account.js';
+import { type Admit, type AdmissionWrite, decideAdmission, type RateLimitState } from './admission.js';
+import { resolutionOf } from './settlement.js';
+import { leaseMs } from './lease.js';
+import { resolveLapsed } from './sweeper.js';
 import { ThrottledStream } from './throttled-stream.js';
-import { unmeteredGate } from '../chat/unmetered-gate.js';
+import { AccountCache } from './account-cache.js';
+import { afterAdmission } from './account-transitions.js';
+import { StoreBusyError, StoreUnavailableError, type ThrottleStore } from './throttle-store.js';
+import { rateLimitHeaders } from '../http/refusals.js';
 
 export interface StreamingThrottlerOptions {
   store: ThrottleStore;
   catalog: ModelCatalog;
   defaultTier: string;
   signupCredits: number;
-  heartbeatMs: number;
   tierCacheMs: number;
   failOpen: boolean;
   logger: ServiceLogger;
   metrics: ThrottleMetrics;
+  /** How long admission keeps retrying writes that collide with other requests of the same user. */
+  admissionBudgetMs?: number;
   clock?: () => number;
 }
 
-const maxAttempts = 8;
-const maxCachedAccounts = 10_000;
+const defaultAdmissionBudgetMs = 5_000;
 
-export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
-  return {
-    'x-ratelimit-limit': String(state.limit),
-    'x-ratelimit-remaining': String(state.remaining),
-    'x-ratelimit-reset': String(Math.ceil(state.resetMs / 1000)),
-  };
-}
-
-function refusalError(refusal: Refusal) {
-  const headers = rateLimitHeaders(refusal.rateLimit);
-  if (refusal.retryAfterMs !== undefined)
-    headers['retry-after'] = String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
-  return httpError(refusal.status, refusal.type, refusal.message, { headers });
-}
+/** Full jitter: a random wait up to an exponentially growing cap. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(200, 4 * 2 ** attempt);
 
 export class StreamingThrottler implements StreamGate {
-  private readonly accounts = new Map<string, Account>();
+  private readonly cache = new AccountCache();
   private readonly tiers = new Map<string, { tier: Tier; fetchedAt: number }>();
   private readonly clock: () => number;
 
@@ -61,134 +58,208 @@ export class StreamingThrottler implements StreamGate {
       return await this.admitMetered(request);
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      this.options.logger.error('throttle store unavailable at admission', {
+      const busy = err instanceof StoreBusyError;
+      this.options.logger.error('throttle store failed at admission', {
         userId: request.userId,
         error: err.message,
+        busy,
       });
-      if (this.options.failOpen) return this.admitUnmetered(request);
-      this.options.metrics.rejected('store_unavailable');
-      throw httpError(503, 'store_unavailable', 'usage metering is unavailable; no stream was started', {
-        headers: { 'retry-after': '5' },
-      });
+      // Fail-open is for an outage only: a saturated store keeps metering (and refusing).
+      if (this.options.failOpen && !busy) return this.admitUnmetered(request);
+      const reason: RefusalReason = busy ? 'store_contention' : 'store_unavailable';
+      this.options.metrics.rejected(reason);
+      throw refusal(
+        reason,
+        busy ? 'usage metering is saturated; retry shortly' : 'usage metering is unavailable; no stream was started',
+        {
+          retryAfterMs: busy ? 1_000 : 5_000,
+          rateLimit: this.cachedRateLimit(request.userId),
+        },
+      );
     }
   }
 
   private async admitMetered(request: AdmissionRequest): Promise<AdmittedStream> {
-    const { store } = this.options;
+    const { store, catalog } = this.options;
     const sessionId = randomUUID();
-    let account = this.accounts.get(request.userId);
+    const input = {
+      sessionId,
+      model: request.model,
+      inputTokens: request.inputTokens,
+      features: request.features,
+      toolsRequested: request.toolsRequested,
+    };
+    const budgetEnds = this.clock() + (this.options.admissionBudgetMs ?? defaultAdmissionBudgetMs);
+    let account = this.cache.get(request.userId);
     let fresh = false;
     if (!account) {
-      account = await store.ensureAccount(
-        request.userId,
-        this.options.defaultTier,
-        this.options.signupCredits,
-        this.clock(),
-      );
+      account = await this.loadAccount(request.userId);
       fresh = true;
     }
-    let recovered = false;
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    let lapsedTried = false;
+    for (let attempt = 0; ; attempt++) {
       const tier = await this.tier(account.tier);
-      const decision = decideAdmission(
-        account,
-        tier,
-        {
-          sessionId,
-          model: request.model,
-          inputTokens: request.inputTokens,
-          features: request.features,
-          toolsRequested: request.toolsRequested,
-        },
-        this.options.catalog,
-        this.clock(),
-      );
+      const now = this.clock();
+      const decision = decideAdmission(account, tier, input, catalog, now);
       if (decision.admitted) {
-        const updated = await store.admit(decision.write);
-        if (updated) {
-          this.remember(updated);
+        // Contention is not a limit: retry collided writes within a time budget, then say so.
+        if (attempt > 0 && this.clock() >= budgetEnds) {
+          this.reject(request.userId, 'store_contention');
+          throw refusal('store_contention', 'too many simultaneous requests for this account; retry shortly', {
+            retryAfterMs: 1_000,
+            rateLimit: decision.rateLimit,
+          });
+        }
+        const drops = this.cache.toDrop(request.userId);
+        const result = await store.admit(decision.write, drops).catch((err: unknown) => {
+          // The write may have applied with its answer lost: release what it may have reserved.
+          if (err instanceof StoreUnavailableError) this.releaseUnstarted(decision.write);
+          throw err;
+        });
+        if (result.admitted) {
+          this.cache.dropped(request.userId, drops);
+          // What this write did, applied to the state it was decided on: the next admission's state.
+          this.cache.remember(result.account ?? afterAdmission(account, decision.write));
           this.options.metrics.admitted(tier.name, modelKey(decision.model));
-          return this.startStream(decision, tier, request);
+          return this.startStream(decision, tier, request.userId);
         }
-      } else if (fresh) {
-        if (decision.type === 'concurrency_limit_exceeded' && decision.expiredLeases?.length && !recovered) {
-          recovered = true;
-          await releaseExpiredReservations(store, this.options.catalog, account, decision.expiredLeases, this.clock());
-        } else {
-          this.reject(request.userId, decision.type);
-          throw refusalError(decision);
+        account = result.account ?? (await this.loadAccount(request.userId));
+        this.cache.remember(account);
+        fresh = true;
+      } else if (!fresh) {
+        // Refused on cached state: decide again on the store's.
+        account = await this.reload(request.userId);
+        fresh = true;
+        continue;
+      } else if (decision.lapsed.length > 0 && !lapsedTried) {
+        // Reservations of streams that died stand in the way: resolve them, then decide again.
+        lapsedTried = true;
+        if ((await resolveLapsed(store, catalog, account, decision.lapsed, now)) > 0) {
+          account = await this.reload(request.userId);
+          continue;
         }
+      } else {
+        this.reject(request.userId, decision.reason);
+        throw refusal(decision.reason, decision.message, {
+          rateLimit: decision.rateLimit,
+          retryAfterMs: decision.retryAfterMs,
+        });
       }
-      // The state the decision used was stale (cached, or changed by a racing request): read it again.
-      const current = await store.getAccount(request.userId);
-      if (!current) throw new StoreUnavailableError(`account ${request.userId} disappeared`);
-      account = current;
-      this.remember(account);
-      fresh = true;
+      if (attempt > 0) await sleep(backoffMs(attempt));
     }
-    this.reject(request.userId, 'contention');
-    throw httpError(429, 'rate_limit_exceeded', 'too many simultaneous requests for this account; retry shortly', {
-      headers: { 'retry-after': '1' },
+  }
+
+  private async loadAccount(userId: string): Promise<Account> {
+    const existing = await this.options.store.getAccount(userId);
+    if (existing) return existing;
+    const { account, created } = await this.options.store.createAccount(
+      userId,
+      this.options.defaultTier,
+      this.options.signupCredits,
+      this.clock(),
+    );
+    if (created) {
+      // The sign-up ledger entry; off the first byte's path, and the sweeper's if this fails.
+      this.options.store.project(userId, Object.values(account.outbox)).catch((err: unknown) => {
+        this.options.logger.warn('sign-up projection left to the sweeper', { userId, error: String(err) });
+      });
+    }
+    return account;
+  }
+
+  private async reload(userId: string): Promise<Account> {
+    const account = await this.loadAccount(userId);
+    this.cache.remember(account);
+    return account;
+  }
+
+  /** Releases a reservation whose stream never started, charging nothing; best effort (else the sweeper resolves it). */
+  private releaseUnstarted(write: AdmissionWrite): void {
+    const resolution = resolutionOf({
+      userId: write.userId,
+      sessionId: write.sessionId,
+      pending: write.pending,
+      amounts: { inputTokens: 0, outputTokens: 0, charge: 0, overrun: 0, unusedGrant: write.pending.tokenGrant },
+      usageSource: 'estimate',
+      endReason: 'internal_error',
+      now: this.clock(),
+    });
+    const release = async () => {
+      if ((await this.options.store.resolve(resolution)).outcome === 'resolved') {
+        await this.options.store.project(write.userId, [resolution.movement]);
+      }
+    };
+    release().catch((err: unknown) => {
+      this.options.logger.warn('unstarted reservation left to the sweeper', {
+        sessionId: write.sessionId,
+        error: String(err),
+      });
     });
   }
 
   /** Counts a refusal; the count is written without delaying the refusal itself. */
-  private reject(userId: string, reason: string): void {
+  private reject(userId: string, reason: RefusalReason): void {
     this.options.metrics.rejected(reason);
     this.options.store.recordRejection(userId, reason, this.clock()).catch((err: unknown) => {
       this.options.logger.warn('refusal not counted', { userId, reason, error: String(err) });
     });
   }
 
-  private remember(account: Account): void {
-    this.accounts.delete(account.userId);
-    if (this.accounts.size >= maxCachedAccounts) this.accounts.delete(this.accounts.keys().next().value!);
-    this.accounts.set(account.userId, account);
+  private cachedRateLimit(userId: string): RateLimitState | undefined {
+    const account = this.cache.get(userId);
+    const tier = account && this.tiers.get(account.tier)?.tier;
+    if (!account || !tier) return undefined;
+    const decision = decideAdmission(
+      account,
+      tier,
+      {
+        sessionId: '-',
+        model: { provider: 'local', modelId: '-' },
+        inputTokens: 0,
+        features: [],
+        toolsRequested: false,
+      },
+      this.options.catalog,
+      this.clock(),
+    );
+    return decision.rateLimit;
   }
 
   private async tier(name: string): Promise<Tier> {
     const cached = this.tiers.get(name);
     if (cached && this.clock() - cached.fetchedAt < this.options.tierCacheMs) return cached.tier;
     const tier = await this.options.store.getTier(name);
-    if (!tier) throw httpError(503, 'tier_not_found', `the account's tier "${name}" is not defined`);
+    if (!tier) throw refusal('tier_not_found', `the account's tier "${name}" is not defined`);
     this.tiers.set(name, { tier, fetchedAt: this.clock() });
     return tier;
   }
 
-  private startStream(decision: Admit, tier: Tier, request: AdmissionRequest): AdmittedStream {
+  private async startStream(decision: Admit, tier: Tier, userId: string): Promise<AdmittedStream> {
     const { write } = decision;
-    const now = write.now;
     const model = modelKey(decision.model);
     return new ThrottledStream(
       {
         store: this.options.store,
         clock: this.clock,
-        heartbeatMs: this.options.heartbeatMs,
         logger: this.options.logger,
         metrics: this.options.metrics,
+        cache: this.cache,
       },
       {
-        opening: {
-          sessionId: write.sessionId,
-          userId: request.userId,
-          tier: tier.name,
-          model,
-          requestedModel: modelKey(request.model),
-          startedAt: now,
-          leaseUntil: now + this.options.heartbeatMs * 3,
-          reserved: write.reserve,
-          tokenGrant: write.window.grant,
-          window: write.window.window,
-          tokensIn: request.inputTokens,
-        },
+        userId,
+        sessionId: write.sessionId,
+        pending: write.pending,
         model: decision.model,
-        limits: {
+        price: decision.price,
+        budget: {
           maxTokensPerRequest: tier.maxTokensPerRequest,
+          tokenGrant: write.pending.tokenGrant,
+          reserved: write.pending.reserved,
           price: decision.price,
-          deadline: now + tier.maxStreamSeconds * 1000,
+          deadline: write.now + tier.maxStreamSeconds * 1000,
+          binding: decision.binding,
         },
-        maxOutputTokens: decision.maxOutputTokens,
-        binding: decision.binding,
+        counter: await tokenCounterFor(decision.model),
         maxSteps: decision.maxSteps,
         toolsAllowed: decision.toolsAllowed,
         headers: rateLimitHeaders(decision.rateLimit),
@@ -202,6 +273,11 @@ export class StreamingThrottler implements StreamGate {
               },
             ]
           : [],
+        reporting: {
+          leaseMs: leaseMs(tier),
+          reportEveryTokens: tier.reportEveryTokens,
+          reportEverySeconds: tier.reportEverySeconds,
+        },
       },
     );
   }
@@ -213,13 +289,8 @@ export class StreamingThrottler implements StreamGate {
       model: modelKey(request.model),
     });
     this.options.metrics.admitted('unmetered', modelKey(request.model));
-    const cachedDefault = this.tiers.get(this.options.defaultTier)?.tier;
+    const cap = this.tiers.get(this.options.defaultTier)?.tier.maxTokensPerRequest ?? 1_000;
     const stream = await unmeteredGate.admit(request);
-    return {
-      ...stream,
-      maxOutputTokens: cachedDefault?.maxTokensPerRequest ?? 1_000,
-      maxSteps: 1,
-      toolsAllowed: false,
-    };
+    return { ...stream, maxOutputTokens: cap, remainingOutputTokens: () => cap, maxSteps: 1, toolsAllowed: false };
   }
 }

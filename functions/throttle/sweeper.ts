@@ -1,85 +1,78 @@
-// Settles what a dead Lambda left behind: sessions whose lease ran out unsettled (found
-// through the sessions index), and reservations whose stream never opened its session
-// record (found on the account when they block a new stream). Charges the usage the last
-// heartbeat recorded. Run on a schedule in AWS and on a timer locally.
-import { parseModelKey, priceOf, type ModelCatalog } from '../shared/catalog.js';
+// Finishes what dead Lambdas left, starting from account state alone: reservations whose
+// lease lapsed are resolved (charged what their stream reported it might have sent), and
+// committed movements still in an outbox are projected. Accounts with work carry
+// `sweepAt` in a sparse index; the index only finds candidates, the item decides. Runs
+// on a schedule in AWS and on a timer locally; a new admission of the same user resolves
+// lapsed reservations the same way when they stand in its way.
+import type { ModelCatalog } from '../shared/catalog.js';
 import type { Account } from './account.js';
-import { settlementAmounts } from './settlement.js';
-import type { SessionOpening, SessionRecord, SettlementOutcome } from './session-record.js';
+import { leaseGraceMs, leaseLapsed } from './lease.js';
+import { movementId } from './movements.js';
+import { deadStreamResolution } from './settlement.js';
 import type { ThrottleStore } from './throttle-store.js';
 
 export interface SweepResult {
   examined: number;
-  settled: number;
+  resolved: number;
+  projected: number;
 }
 
-function settleAbandoned(
-  store: ThrottleStore,
-  catalog: ModelCatalog,
-  session: SessionOpening & { tokensOut?: number },
-  now: number,
-  leaseExpiredBefore: number,
-): Promise<SettlementOutcome> {
-  const ref = parseModelKey(session.model);
-  const price = ref ? priceOf(catalog, ref) : undefined;
-  const usage = { inputTokens: session.tokensIn, outputTokens: session.tokensOut ?? 0 };
-  // A model no longer priced is charged its reservation: the most it could have cost.
-  const amounts = price
-    ? settlementAmounts(usage, session.reserved, session.tokenGrant, price)
-    : { ...usage, charge: session.reserved, overrun: 0, unusedGrant: 0 };
-  return store.settle({
-    session,
-    amounts,
-    usageSource: 'estimate',
-    endReason: 'lease_expired',
-    now,
-    leaseExpiredBefore,
-  });
+/** When the sweeper should look at an account next: its earliest lease to lapse, if any. */
+export function nextSweepAt(account: Pick<Account, 'pending'>): number | undefined {
+  const due = Object.values(account.pending).map((p) => Math.min(p.leaseUntil + leaseGraceMs, p.expiresAt));
+  return due.length ? Math.min(...due) + 1 : undefined;
 }
 
-export async function sweepExpiredSessions(
-  store: ThrottleStore,
-  catalog: ModelCatalog,
-  now: number,
-  graceMs: number,
-  batch = 100,
-): Promise<SweepResult> {
-  const cutoff = now - graceMs;
-  const expired: SessionRecord[] = await store.expiredSessions(cutoff, batch);
-  let settled = 0;
-  for (const session of expired) {
-    if ((await settleAbandoned(store, catalog, session, now, cutoff)) === 'settled') settled += 1;
-  }
-  return { examined: expired.length, settled };
-}
-
-/** Settles reservations whose hard expiry passed, so their stream slots and credits come back. */
-export async function releaseExpiredReservations(
+/** Resolves the named reservations if their stream can no longer be running; answers how many it resolved. */
+export async function resolveLapsed(
   store: ThrottleStore,
   catalog: ModelCatalog,
   account: Account,
   sessionIds: string[],
   now: number,
 ): Promise<number> {
-  let released = 0;
+  let resolved = 0;
   for (const sessionId of sessionIds) {
     const pending = account.pending[sessionId];
-    if (!pending || pending.expiresAt > now) continue;
-    const recorded = await store.getSession(sessionId);
-    const session: SessionOpening & { tokensOut?: number } = recorded ?? {
-      sessionId,
-      userId: account.userId,
-      tier: account.tier,
-      model: pending.model,
-      requestedModel: pending.requestedModel,
-      startedAt: pending.startedAt,
-      leaseUntil: pending.startedAt,
-      reserved: pending.reserved,
-      tokenGrant: pending.tokenGrant,
-      window: pending.window,
-      tokensIn: pending.tokensIn,
-    };
-    if ((await settleAbandoned(store, catalog, session, now, now)) === 'settled') released += 1;
+    if (!pending || !leaseLapsed(pending, now)) continue;
+    // Resolve only if the lease is still as lapsed as we saw it: a late report wins.
+    const lapsedBefore = pending.leaseUntil + 1;
+    const resolution = deadStreamResolution(account.userId, sessionId, pending, catalog, now, lapsedBefore);
+    if ((await store.resolve(resolution)).outcome !== 'resolved') continue;
+    resolved += 1;
+    await store.project(account.userId, [resolution.movement]);
   }
-  return released;
+  return resolved;
+}
+
+export async function sweepAccount(
+  store: ThrottleStore,
+  catalog: ModelCatalog,
+  userId: string,
+  now: number,
+): Promise<Omit<SweepResult, 'examined'>> {
+  let account = await store.getAccount(userId);
+  if (!account) return { resolved: 0, projected: 0 };
+  const resolved = await resolveLapsed(store, catalog, account, Object.keys(account.pending), now);
+  if (resolved > 0) account = (await store.getAccount(userId))!;
+  const movements = Object.values(account.outbox);
+  await store.project(userId, movements);
+  await store.tidy(userId, account.rev, movements.map(movementId), nextSweepAt(account));
+  return { resolved, projected: movements.length };
+}
+
+export async function sweep(
+  store: ThrottleStore,
+  catalog: ModelCatalog,
+  now: number,
+  batch = 100,
+): Promise<SweepResult> {
+  const users = await store.accountsDue(now, batch);
+  const result: SweepResult = { examined: users.length, resolved: 0, projected: 0 };
+  for (const userId of users) {
+    const swept = await sweepAccount(store, catalog, userId, now);
+    result.resolved += swept.resolved;
+    result.projected += swept.projected;
+  }
+  return result;
 }

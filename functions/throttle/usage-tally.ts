@@ -1,7 +1,7 @@
 // Counts a stream's tokens as its parts go by: provider-reported usage for finished
-// steps, the monitor's estimate for the step still streaming (or cut off).
-import { estimateTokens } from '../chat/token-estimate.js';
+// steps, the model family's tokenizer for the step still streaming (or cut off).
 import type { StreamPart } from '../chat/stream-gate.js';
+import type { TokenCounter } from '../tokens/token-counter.js';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -15,22 +15,26 @@ export class UsageTally {
   private currentOutput = 0;
   private currentStarted = false;
 
-  constructor(private readonly promptEstimate: number) {}
+  constructor(
+    private readonly promptTokens: number,
+    private readonly counter: TokenCounter,
+  ) {}
 
-  /** Estimated tokens a part adds to the output, or 0 for parts that carry no generated tokens. */
-  static outputTokensOf(part: StreamPart): number {
+  /** Tokens a part adds to the output, or 0 for parts that carry no generated tokens. */
+  tokensOf(part: StreamPart): number {
     switch (part.type) {
       case 'text-delta':
       case 'reasoning-delta':
-        return estimateTokens(part.text);
+        return this.counter.count(part.text);
       case 'tool-input-delta':
-        return estimateTokens(part.delta);
+        return this.counter.count(part.delta);
       default:
         return 0;
     }
   }
 
-  observe(part: StreamPart): void {
+  /** Counts a part; `tokens` is its `tokensOf`, when the caller already has it. */
+  observe(part: StreamPart, tokens = this.tokensOf(part)): void {
     if (part.type === 'start-step') {
       this.currentStarted = true;
       this.currentOutput = 0;
@@ -47,21 +51,18 @@ export class UsageTally {
       this.lastStep = step;
       this.currentStarted = false;
       this.currentOutput = 0;
-    } else {
-      const tokens = UsageTally.outputTokensOf(part);
-      if (tokens > 0) {
-        this.currentStarted = true;
-        this.currentOutput += tokens;
-      }
+    } else if (tokens > 0) {
+      this.currentStarted = true;
+      this.currentOutput += tokens;
     }
   }
 
   /** Input of the step in flight: the prompt first, then the conversation so far. */
   private currentInputEstimate(): number {
-    return this.lastStep ? this.lastStep.inputTokens + this.lastStep.outputTokens : this.promptEstimate;
+    return this.lastStep ? this.lastStep.inputTokens + this.lastStep.outputTokens : this.promptTokens;
   }
 
-  /** Usage so far, counting the unfinished step by estimate. */
+  /** Usage so far, counting the unfinished step by the tokenizer. */
   get usage(): TokenUsage {
     if (!this.currentStarted) return { ...this.reported };
     return {
@@ -70,9 +71,12 @@ export class UsageTally {
     };
   }
 
-  /** Output of the current step alone (what the provider's per-step cap applies to). */
-  get stepOutputTokens(): number {
-    return this.currentOutput;
+  /** Usage once the step this output belongs to has started: what a limit is checked against. */
+  get usageInStep(): TokenUsage {
+    return {
+      inputTokens: this.reported.inputTokens + this.currentInputEstimate(),
+      outputTokens: this.reported.outputTokens + this.currentOutput,
+    };
   }
 
   /** 'provider' when every token counted came from provider usage. */

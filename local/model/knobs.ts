@@ -6,6 +6,8 @@
 //   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop);
 //                              only tools the request offers, unless "force call tool ..."
 //   "... at R tokens per second" -> this answer streams at R tokens/s
+//   "... in chunks of K"    -> K words per streamed chunk (large chunks, as busy servers send)
+//   "... ignoring max tokens" -> streams the whole answer whatever max_tokens says (some servers do)
 export type Script =
   | { kind: 'words'; count: number }
   | { kind: 'echo'; text: string }
@@ -20,6 +22,15 @@ export const greeting =
 export function speedFor(lastUserText: string): number | undefined {
   const speed = /at (\d+) tokens? per second/i.exec(lastUserText);
   return speed ? Number(speed[1]) : undefined;
+}
+
+/** Whether this answer disregards the request's max_tokens, as some OpenAI-compatible servers do. */
+export const ignoresMaxTokens = (lastUserText: string): boolean => /ignoring max tokens/i.test(lastUserText);
+
+/** Words per streamed chunk, when the message asks for large chunks. */
+export function chunkSizeFor(lastUserText: string): number | undefined {
+  const chunks = /in chunks of (\d+)/i.exec(lastUserText);
+  return chunks ? Math.max(1, Number(chunks[1])) : undefined;
 }
 
 export function scriptFor(lastUserText: string): Script {

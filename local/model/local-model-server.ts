@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
+import { chunkSizeFor, ignoresMaxTokens, scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
+import { tokensIn, withinTokens } from './model-tokens.js';
 
 const messageSchema = z.looseObject({
   role: z.string(),
@@ -58,8 +59,9 @@ const textOf = (message: ChatMessage): string =>
     ? message.content
     : (message.content ?? []).map((part) => part.text ?? '').join('');
 
+/** Prompt tokens as the service counts them: the text's tokens plus 4 per message. */
 export const countPromptTokens = (messages: ChatMessage[]): number =>
-  messages.reduce((sum, m) => sum + 4 + Math.ceil(textOf(m).length / 4), 0);
+  messages.reduce((sum, m) => sum + 4 + tokensIn(textOf(m)), 0);
 
 /** After tool results arrive, the model reports on them instead of calling again (unless asked to call K times). */
 const lastUserText = (messages: ChatMessage[]) =>
@@ -126,7 +128,9 @@ async function generate(
     (body.tools ?? []).map((t) => t.function.name),
   );
   tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
-  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY;
+  const maxTokens = ignoresMaxTokens(lastUserText(body.messages))
+    ? Number.POSITIVE_INFINITY
+    : (body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const promptTokens = countPromptTokens(body.messages);
@@ -141,11 +145,16 @@ async function generate(
 
   const toolCall =
     plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
-  const allTokens =
+  const allPieces =
     plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? (plan.text.match(/\s*\S+/g) ?? []) : tokensOf(plan);
-  const tokens = allTokens.slice(0, Number.isFinite(maxTokens) ? maxTokens : undefined);
-  const finishReason = toolCall ? 'tool_calls' : tokens.length < allTokens.length ? 'length' : 'stop';
-  const completionTokens = toolCall ? 1 + Math.ceil(toolCall.args.length / 4) : tokens.length;
+  const answer = withinTokens(allPieces, maxTokens);
+  // Several pieces per SSE chunk when asked ("in chunks of K"), as real servers batch under load.
+  const perChunk = chunkSizeFor(lastUserText(body.messages)) ?? 1;
+  const tokens = Array.from({ length: Math.ceil(answer.pieces.length / perChunk) }, (_, i) =>
+    answer.pieces.slice(i * perChunk, (i + 1) * perChunk).join(''),
+  );
+  const finishReason = toolCall ? 'tool_calls' : answer.cut ? 'length' : 'stop';
+  const completionTokens = toolCall ? 1 + tokensIn(toolCall.args) : answer.tokens;
   const usage = {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
@@ -154,7 +163,7 @@ async function generate(
 
   if (!body.stream) {
     stats.completed += 1;
-    stats.tokensSent += tokens.length;
+    stats.tokensSent += answer.tokens;
     return {
       id,
       object: 'chat.completion',
@@ -223,7 +232,7 @@ async function generate(
         return;
       }
       send(chunk([{ index: 0, delta: { content: token }, finish_reason: null }]));
-      stats.tokensSent += 1;
+      stats.tokensSent += tokensIn(token);
     }
     if (plan.kind === 'fail') {
       await pause();

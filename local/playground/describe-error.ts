@@ -23,13 +23,13 @@ const seconds = (value: number | undefined) =>
 export function describeError(error: ServiceError, retryAfter?: number): string {
   switch (error.type) {
     case 'rate_limit_exceeded':
-      return retryAfter === undefined
-        ? "This answer reached your plan's tokens-per-minute limit and was cut short."
-        : `You have used all the requests your plan allows for now. Try again in ${seconds(retryAfter)}.`;
+      return `You have used all the requests your plan allows for now. Try again in ${seconds(retryAfter)}.`;
     case 'concurrency_limit_exceeded':
       return 'You already have as many answers streaming as your plan allows. Wait for one to finish.';
     case 'tokens_per_minute_exceeded':
-      return `Your plan's tokens-per-minute limit is used up. Try again in ${seconds(retryAfter)}.`;
+      return retryAfter === undefined
+        ? "This answer reached your plan's tokens-per-minute limit and was cut short."
+        : `Your plan's tokens-per-minute limit is used up. Try again in ${seconds(retryAfter)}.`;
     case 'credits_exhausted':
       return retryAfter === undefined && /during/.test(error.message)
         ? 'Your credits ran out during this answer, so it was cut short.'
@@ -49,7 +49,12 @@ export function describeError(error: ServiceError, retryAfter?: number): string 
     case 'unauthorized':
       return 'Your sign-in is not valid (or expired). Reload the page.';
     case 'store_unavailable':
+    case 'store_contention':
       return 'Usage metering is unavailable right now, so nothing was started. Try again shortly.';
+    case 'metering_unavailable':
+      return 'Usage metering stopped working during this answer, so it was cut short.';
+    case 'lease_lost':
+      return 'This answer was stopped because the service lost track of it. Try again.';
     default:
       return error.message || 'Something went wrong.';
   }

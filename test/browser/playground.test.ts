@@ -68,7 +68,7 @@ describe('playground', () => {
   }, 60_000);
 
   it('renders a throttle error in words, not codes', async () => {
-    const { page } = await openAs({ maxTokensPerRequest: 5 });
+    const { page } = await openAs({ maxTokensPerRequest: 10 }); // five words of two tokens
     await send(page, '30 words');
     const error = page.getByTestId('error');
     await error.waitFor({ timeout: 15_000 });

@@ -1,19 +1,19 @@
 // Direct access to the local DynamoDB-compatible server for setting up tiers and
 // accounts and for reading back what the service wrote (accounts, ledger, sessions).
 import { randomUUID } from 'node:crypto';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
-import { accountKey, ledgerKey, ledgerPrefix } from '../../functions/shared/keys.js';
+import { accountKey, ledgerKey, ledgerPrefix, sweepShardOf } from '../../functions/shared/keys.js';
+import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { sessionIndexes, type TableNames } from '../../functions/shared/tables.js';
 import { tierSchema, type Tier } from '../../functions/shared/tier.js';
-import type { Account } from '../../functions/throttle/account.js';
-import type { SessionRecord } from '../../functions/throttle/session-record.js';
+import {
+  accountSchema,
+  reservedOf,
+  settledSessionSchema,
+  type Account,
+  type SettledSession,
+} from '../../functions/throttle/account.js';
 import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
 
 export interface LedgerEntry {
@@ -21,6 +21,7 @@ export interface LedgerEntry {
   type: 'grant' | 'charge';
   amount: number;
   sessionId?: string;
+  idempotencyKey?: string;
 }
 
 /** Easy test prices: 1 micro-unit per input token and 2 per output token on local-small. */
@@ -84,6 +85,9 @@ export class StoreFixtures {
       available: credits,
       pending: {},
       grants: {},
+      outbox: {},
+      rev: 0,
+      sweepShard: sweepShardOf(userId),
       createdAt: now,
     };
     await this.db.send(new PutCommand({ TableName: this.tables.credits, Item: { ...accountKey(userId), ...account } }));
@@ -102,7 +106,8 @@ export class StoreFixtures {
       new GetCommand({ TableName: this.tables.credits, Key: accountKey(userId), ConsistentRead: true }),
     );
     if (!Item) throw new Error(`no account for ${userId}`);
-    return Item as Account;
+    const { pk: _pk, sk: _sk, ...account } = Item;
+    return accountSchema.parse(account);
   }
 
   async ledger(userId: string): Promise<LedgerEntry[]> {
@@ -117,7 +122,13 @@ export class StoreFixtures {
     return (Items ?? []) as LedgerEntry[];
   }
 
-  async sessions(userId: string): Promise<SessionRecord[]> {
+  /** An operator's kill of a live session, as the admin API requests it. */
+  kill(userId: string, sessionId: string): Promise<boolean> {
+    return new DynamoThrottleStore(this.db, this.tables).requestKill(userId, sessionId, 'test');
+  }
+
+  /** A user's settled session records (the projections of their settlements). */
+  async sessions(userId: string): Promise<SettledSession[]> {
     const { Items } = await this.db.send(
       new QueryCommand({
         TableName: this.tables.sessions,
@@ -126,18 +137,7 @@ export class StoreFixtures {
         ExpressionAttributeValues: { ':u': userId },
       }),
     );
-    return (Items ?? []) as SessionRecord[];
-  }
-
-  async requestKill(sessionId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tables.sessions,
-        Key: { sessionId },
-        UpdateExpression: 'SET killRequested = :t',
-        ExpressionAttributeValues: { ':t': true },
-      }),
-    );
+    return (Items ?? []).map((item) => settledSessionSchema.parse(item));
   }
 
   /**
@@ -147,7 +147,7 @@ export class StoreFixtures {
   async expectBalanced(userId: string): Promise<{ account: Account; ledger: LedgerEntry[]; charged: number }> {
     const [account, ledger] = [await this.account(userId), await this.ledger(userId)];
     const sum = ledger.reduce((total, entry) => total + entry.amount, 0);
-    const pendingReserved = Object.values(account.pending).reduce((total, p) => total + p.reserved, 0);
+    const pendingReserved = reservedOf(account);
     if (sum !== account.balance) throw new Error(`ledger sums to ${sum} but the balance is ${account.balance}`);
     if (account.available !== account.balance - pendingReserved)
       throw new Error(`available ${account.available} != balance ${account.balance} - pending ${pendingReserved}`);
@@ -156,11 +156,11 @@ export class StoreFixtures {
     return { account, ledger, charged };
   }
 
-  async session(sessionId: string): Promise<SessionRecord | undefined> {
+  async session(sessionId: string): Promise<SettledSession | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true }),
     );
-    return Item as SessionRecord | undefined;
+    return Item ? settledSessionSchema.parse(Item) : undefined;
   }
 
   close(): void {

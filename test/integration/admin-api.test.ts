@@ -148,7 +148,7 @@ describe('admin API: users and credits', () => {
       openReservations: [],
       bucket: { limit: 10, remaining: 9 },
       leases: { held: 0, max: 2 },
-      usage: { lastHour: { requests: 1, outputTokens: 5 }, lastDay: { requests: 1 } },
+      usage: { lastHour: { requests: 1, outputTokens: 10 }, lastDay: { requests: 1 } }, // two tokens a word
     });
   });
 
@@ -237,7 +237,7 @@ describe('admin API: sessions and usage', () => {
       expect(sessions.body[0]?.status).toBe('active');
       return sessions.body;
     });
-    const kill = await admin(stack(), `/sessions/${live!.sessionId}`, { method: 'DELETE' });
+    const kill = await admin(stack(), `/users/${userId}/sessions/${live!.sessionId}`, { method: 'DELETE' });
     expect(kill).toEqual({ status: 202, body: { sessionId: live!.sessionId, status: 'terminating' } });
     const read = await reading;
     expect(read.errors.map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['session_terminated']);
@@ -245,9 +245,9 @@ describe('admin API: sessions and usage', () => {
       stack(),
       `/sessions/${live!.sessionId}`,
     );
-    expect(settled.body).toMatchObject({ status: 'settled', endReason: 'session_terminated', killedBy: 'token:admin' });
-    const again = await admin<ErrorBody>(stack(), `/sessions/${live!.sessionId}`, { method: 'DELETE' });
-    expect(again.status).toBe(409);
+    expect(settled.body).toMatchObject({ endReason: 'session_terminated', killedBy: 'token:admin' });
+    const again = await admin<ErrorBody>(stack(), `/users/${userId}/sessions/${live!.sessionId}`, { method: 'DELETE' });
+    expect(again.status).toBe(404);
     const ledger = await admin<{ items: Array<{ type: string; amount: number }> }>(stack(), `/users/${userId}/ledger`);
     expect(ledger.body.items.filter((e) => e.type === 'charge')).toEqual([
       expect.objectContaining({ amount: -settled.body.charged }),
@@ -271,7 +271,7 @@ describe('admin API: sessions and usage', () => {
 
   it('answers 404 for an unknown session and 400 for a malformed id', async () => {
     expect((await admin(stack(), `/sessions/${randomUUID()}`)).status).toBe(404);
-    expect((await admin(stack(), `/sessions/${randomUUID()}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await admin(stack(), `/users/u-1/sessions/${randomUUID()}`, { method: 'DELETE' })).status).toBe(404);
     expect((await admin(stack(), '/sessions/not-a-uuid')).status).toBe(400);
   });
 
@@ -294,7 +294,7 @@ describe('admin API: sessions and usage', () => {
     expect(report.users[0]).toMatchObject({
       userId,
       requests: 2,
-      outputTokens: 8,
+      outputTokens: 16,
       models: [expect.objectContaining({ model: 'local:local-small', requests: 2 })],
     });
     const all = await admin<{ models: Array<{ model: string; requests: number }> }>(
@@ -325,6 +325,7 @@ describe('admin API: OpenAPI', () => {
       '/admin/users/{id}/credits',
       '/admin/users/{id}/ledger',
       '/admin/users/{id}/sessions',
+      '/admin/users/{id}/sessions/{sessionId}',
       '/admin/users/{id}/tier',
     ]);
   });

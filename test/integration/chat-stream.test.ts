@@ -19,9 +19,10 @@ describe('chat stream: both wire protocols', () => {
     expect(read.textParts).toHaveLength(12);
     expect(read.errors).toEqual([]);
     expect(read.finishSteps).toEqual([
-      { finishReason: 'stop', isContinued: false, usage: { promptTokens: expect.any(Number), completionTokens: 12 } },
+      { finishReason: 'stop', isContinued: false, usage: { promptTokens: expect.any(Number), completionTokens: 24 } },
     ]);
-    expect(read.finishMessage).toMatchObject({ finishReason: 'stop', usage: { completionTokens: 12 } });
+    // Twelve words, two cl100k_base tokens each.
+    expect(read.finishMessage).toMatchObject({ finishReason: 'stop', usage: { completionTokens: 24 } });
   });
 
   it('streams a current useChat request as a UI message stream that the ai package parses and validates', async () => {

@@ -1,8 +1,9 @@
-// The DynamoDB store on a real server: exactly-once settlement under retries and
-// crashes between its steps, and the sweeper for dead Lambdas. Runs against the embedded
-// store, or against any DynamoDB-compatible endpoint given as DYNAMODB_ENDPOINT (e.g.
-// AWS's DynamoDB Local) to catch where the two differ.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The DynamoDB store on a real server: each money movement is one conditional write that
+// applies once however it is retried, crashed around or duplicated; projections survive
+// partial batches; the sweeper finishes what a dead Lambda left, from account state
+// alone. Runs against the embedded store, or against any DynamoDB-compatible endpoint
+// given as DYNAMODB_ENDPOINT (e.g. AWS's DynamoDB Local) to catch where the two differ.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import {
   startEmbeddedDynamo,
@@ -13,38 +14,30 @@ import {
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { decideAdmission, type Admit } from '../../functions/throttle/admission.js';
-import { settlementAmounts } from '../../functions/throttle/settlement.js';
-import { releaseExpiredReservations, sweepExpiredSessions } from '../../functions/throttle/sweeper.js';
-import type { SessionOpening } from '../../functions/throttle/session-record.js';
+import { resolutionOf, settlementAmounts } from '../../functions/throttle/settlement.js';
+import { sweep } from '../../functions/throttle/sweeper.js';
+import { leaseGraceMs } from '../../functions/throttle/lease.js';
 import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
+import { injectFaults, type FaultInjector } from '../helpers/dynamo-faults.js';
 
 const suffix = randomUUID().slice(0, 8);
 const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
 let embedded: EmbeddedDynamo | undefined;
-let endpoint: string;
 let fixtures: StoreFixtures;
 let store: DynamoThrottleStore;
-/** Commands to fail once, to simulate a Lambda dying between settlement steps. */
-const crashOnce = new Set<string>();
+let faults: FaultInjector;
 
 beforeAll(async () => {
   embedded = process.env.DYNAMODB_ENDPOINT ? undefined : await startEmbeddedDynamo();
-  endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
+  const endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
   await createTables(endpoint, tables);
   fixtures = new StoreFixtures(endpoint, tables);
   const db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TableName?: string; RequestItems?: object };
-      const key = `${context.commandName}:${input.TableName ?? Object.keys(input.RequestItems ?? {}).join('+')}`;
-      if (crashOnce.delete(key)) throw new Error(`simulated crash before ${key}`);
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashInjection' },
-  );
+  faults = injectFaults(db);
   store = new DynamoThrottleStore(db, tables);
 });
+beforeEach(() => faults.clear());
 afterAll(async () => {
   fixtures?.close();
   await embedded?.close();
@@ -72,128 +65,204 @@ async function admitted(credits = 10_000, now = Date.now()) {
     now,
   ) as Admit;
   expect(decision.admitted).toBe(true);
-  expect(await store.admit(decision.write)).toBeDefined();
-  const opening: SessionOpening = {
-    sessionId: decision.write.sessionId,
-    userId,
-    tier: tier.name,
-    model: 'local:local-small',
-    requestedModel: 'local:local-small',
-    startedAt: now,
-    leaseUntil: now + 300,
-    reserved: decision.write.reserve,
-    tokenGrant: decision.write.window.grant,
-    window: decision.write.window.window,
-    tokensIn: 10,
-  };
-  return { userId, decision, opening };
+  expect((await store.admit(decision.write)).admitted).toBe(true);
+  return { userId, sessionId: decision.write.sessionId, pending: decision.write.pending, write: decision.write };
 }
 
-const settleRequest = (opening: SessionOpening, outputTokens: number, now = Date.now()) => ({
-  session: opening,
-  amounts: settlementAmounts({ inputTokens: 10, outputTokens }, opening.reserved, opening.tokenGrant, price),
-  usageSource: 'provider' as const,
-  endReason: 'completed' as const,
-  now,
-});
+const settlement = (a: Awaited<ReturnType<typeof admitted>>, outputTokens: number, now = Date.now()) =>
+  resolutionOf({
+    userId: a.userId,
+    sessionId: a.sessionId,
+    pending: a.pending,
+    amounts: settlementAmounts({ inputTokens: 10, outputTokens }, a.pending, price),
+    usageSource: 'provider',
+    endReason: 'completed',
+    now,
+  });
+
+const charges = async (userId: string) => (await fixtures.ledger(userId)).filter((e) => e.type === 'charge');
 
 describe('DynamoDB store: admission write', () => {
-  it('applies a decision once: the same session cannot be admitted twice', async () => {
-    const { decision } = await admitted();
-    expect(await store.admit(decision.write)).toBeUndefined();
+  it('reserves once when the same write arrives twice, and answers admitted both times', async () => {
+    const a = await admitted();
+    expect((await store.admit(a.write)).admitted).toBe(true); // a retry of a write whose answer was lost
+    const account = await fixtures.account(a.userId);
+    expect(Object.keys(account.pending)).toEqual([a.sessionId]);
+    expect(account.available).toBe(10_000 - a.write.reserve);
   });
 
-  it('refuses a write whose rules no longer hold (a stale idle bucket)', async () => {
-    const { userId, decision } = await admitted();
-    const stale = { ...decision.write, sessionId: randomUUID() }; // still assumes a full bucket
-    expect(await store.admit(stale)).toBeUndefined();
-    expect(Object.keys((await store.getAccount(userId))!.pending)).toHaveLength(1);
+  it('refuses a write whose rules no longer hold and answers the account as it is now', async () => {
+    const a = await admitted();
+    const stale = { ...a.write, sessionId: randomUUID() }; // still assumes a full bucket
+    const result = await store.admit(stale);
+    expect(result.admitted).toBe(false);
+    expect(Object.keys(result.account!.pending)).toEqual([a.sessionId]);
+  });
+
+  it('a lost answer retried by the caller admits once (no orphan reservation, no refusal)', async () => {
+    const { userId, tier } = await fixtures.userOnNewTier({ burst: 1 });
+    const decision = decideAdmission(
+      (await store.getAccount(userId))!,
+      tier,
+      {
+        sessionId: randomUUID(),
+        model: { provider: 'local', modelId: 'local-small' },
+        inputTokens: 10,
+        features: [],
+        toolsRequested: false,
+      },
+      testCatalog,
+      Date.now(),
+    ) as Admit;
+    faults.inject('lose-response', 'UpdateItemCommand');
+    await expect(store.admit(decision.write)).rejects.toThrow(/lost/);
+    expect((await store.admit(decision.write)).admitted).toBe(true);
+    expect(Object.keys((await fixtures.account(userId)).pending)).toEqual([decision.write.sessionId]);
   });
 });
 
-describe('DynamoDB store: exactly-once settlement', () => {
-  it('settles once under concurrent retries: one charge, one ledger entry', async () => {
-    const { userId, opening } = await admitted();
-    await store.openSession(opening);
-    // Racing settlers either decide or resume the decided settlement; the posting applies once.
-    await Promise.all(Array.from({ length: 5 }, (_, i) => store.settle(settleRequest(opening, 20 + i))));
-    const decided = (await fixtures.session(opening.sessionId))!;
-    expect(decided.status).toBe('settled');
-    const again = await store.settle(settleRequest(opening, 20));
-    expect(again).toBe('already_settled');
-    const { ledger, account } = await fixtures.expectBalanced(userId);
+describe('DynamoDB store: exactly-once resolution', () => {
+  it('resolves once under concurrent retries: one charge, one ledger entry', async () => {
+    const a = await admitted();
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => store.resolve(settlement(a, 20 + i))));
+    expect(outcomes.filter((o) => o.outcome === 'resolved')).toHaveLength(1);
+    const winner = outcomes.findIndex((o) => o.outcome === 'resolved');
+    await store.project(a.userId, [settlement(a, 20 + winner).movement]);
+    const { ledger, account } = await fixtures.expectBalanced(a.userId);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
-    expect(account.balance).toBe(10_000 - costOf(price, 10, decided.tokensOut));
-    expect(ledger.find((e) => e.type === 'charge')?.amount).toBe(-costOf(price, 10, decided.tokensOut));
+    expect(account.balance).toBe(10_000 - costOf(price, 10, 20 + winner));
+    expect(account.pending).toEqual({});
   });
 
-  it.each([
-    ['after deciding, before posting', 'UpdateItemCommand:credits'],
-    ['after posting, before recording', 'BatchWriteItemCommand:credits+sessions'],
-  ])('resumes a settlement that crashed %s, without charging twice', async (_when, step) => {
-    const { userId, opening } = await admitted();
-    await store.openSession(opening);
-    crashOnce.add(step.replace('credits', tables.credits).replace('sessions', tables.sessions));
-    await expect(store.settle(settleRequest(opening, 30))).rejects.toThrow(/simulated crash/);
-    expect((await fixtures.session(opening.sessionId))?.status).toBe('settling');
-    // The sweeper finds the half-settled session once its lease has run out, and finishes it with the decided numbers.
-    const later = Date.now() + 60_000;
-    await sweepExpiredSessions(store, testCatalog, later, 1_000);
-    expect(await fixtures.session(opening.sessionId)).toMatchObject({
-      status: 'settled',
-      tokensOut: 30,
-      endReason: 'completed',
-    });
-    const { ledger, account } = await fixtures.expectBalanced(userId);
-    expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
+  it('a resolution whose answer was lost is not applied again on retry', async () => {
+    const a = await admitted();
+    faults.inject('lose-response', 'UpdateItemCommand');
+    await expect(store.resolve(settlement(a, 30))).rejects.toThrow(/lost/);
+    expect((await store.resolve(settlement(a, 30))).outcome).toBe('already_resolved');
+    await store.project(a.userId, [settlement(a, 30).movement]);
+    const { account } = await fixtures.expectBalanced(a.userId);
     expect(account.balance).toBe(10_000 - costOf(price, 10, 30));
   });
+
+  it('returns unused minute tokens to the window the grant came from', async () => {
+    const a = await admitted();
+    const before = await fixtures.account(a.userId);
+    expect(before.tpmTokens).toBe(a.pending.tokenGrant);
+    await store.resolve(settlement(a, 5));
+    expect((await fixtures.account(a.userId)).tpmTokens).toBe(10 + 5);
+  });
+
+  it('a partial batch still projects every item: UnprocessedItems are sent again', async () => {
+    const a = await admitted();
+    const resolution = settlement(a, 7);
+    await store.resolve(resolution);
+    faults.inject('unprocessed', 'BatchWriteItemCommand');
+    await store.project(a.userId, [resolution.movement]);
+    expect(faults.sent.get('BatchWriteItemCommand')).toBe(2);
+    expect(await charges(a.userId)).toHaveLength(1);
+    expect(await fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 7, charged: costOf(price, 10, 7) });
+    await fixtures.expectBalanced(a.userId);
+  });
 });
 
-describe('sweeper: dead Lambdas', () => {
-  it('settles a session whose lease expired, charging its last heartbeat', async () => {
-    const { userId, opening } = await admitted();
-    await store.openSession(opening);
-    await store.heartbeat(opening.sessionId, Date.now() + 300, { inputTokens: 10, outputTokens: 42 }, Date.now());
-    // The Lambda dies here: nobody settles.
-    expect((await sweepExpiredSessions(store, testCatalog, Date.now(), 10_000)).settled).toBe(0); // lease still valid
-    const result = await sweepExpiredSessions(store, testCatalog, Date.now() + 60_000, 1_000);
-    expect(result.settled).toBeGreaterThanOrEqual(1);
-    expect(await fixtures.session(opening.sessionId)).toMatchObject({
-      status: 'settled',
-      endReason: 'lease_expired',
-      tokensOut: 42,
-    });
-    const { account } = await fixtures.expectBalanced(userId);
+describe('sweeper: what dead Lambdas leave', () => {
+  it('projects a committed settlement whose Lambda died before projecting it', async () => {
+    const a = await admitted();
+    faults.inject('crash-after', 'UpdateItemCommand');
+    await expect(store.resolve(settlement(a, 12))).rejects.toThrow(/crashed after/);
+    faults.revive(); // the sweeper is another Lambda
+    expect(await charges(a.userId)).toHaveLength(0); // balance != ledger until the sweeper projects
+    const result = await sweep(store, testCatalog, Date.now() + 60_000);
+    expect(result.projected).toBeGreaterThanOrEqual(1);
+    const { account } = await fixtures.expectBalanced(a.userId);
+    expect(account.outbox).toEqual({});
+    expect(account.sweepAt).toBeUndefined();
+    expect(await fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 12, endReason: 'completed' });
+  });
+
+  it('resolves a reservation whose stream never reported, charging its prompt and first allowance', async () => {
+    const a = await admitted();
+    // The Lambda died right after admission: no session record, no report, no settlement.
+    expect((await sweep(store, testCatalog, Date.now())).resolved).toBe(0); // lease still valid
+    await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
+    const { account } = await fixtures.expectBalanced(a.userId);
     expect(account.pending).toEqual({});
-    expect(account.balance).toBe(10_000 - costOf(price, 10, 42));
-  });
-
-  it('does not take a session whose lease is being renewed', async () => {
-    const { opening } = await admitted();
-    await store.openSession(opening);
-    const now = Date.now();
-    await store.heartbeat(opening.sessionId, now + 120_000, { inputTokens: 10, outputTokens: 1 }, now);
-    await sweepExpiredSessions(store, testCatalog, now + 60_000, 1_000);
-    expect((await fixtures.session(opening.sessionId))?.status).toBe('active');
-  });
-
-  it('frees a reservation whose stream died before opening its session record', async () => {
-    const { userId, decision } = await admitted(10_000, Date.now() - 10 * 60_000);
-    const account = (await store.getAccount(userId))!;
-    const released = await releaseExpiredReservations(
-      store,
-      testCatalog,
-      account,
-      [decision.write.sessionId],
-      Date.now(),
-    );
-    expect(released).toBe(1);
-    const { account: after } = await fixtures.expectBalanced(userId);
-    expect(after.pending).toEqual({});
-    expect(await fixtures.session(decision.write.sessionId)).toMatchObject({
-      status: 'settled',
+    expect(account.balance).toBe(10_000 - costOf(price, 10, a.pending.allowanceOut));
+    expect(await fixtures.session(a.sessionId)).toMatchObject({
       endReason: 'lease_expired',
+      usageSource: 'reported',
+      tokensOut: a.pending.allowanceOut,
     });
+  });
+
+  it('charges a dead stream what it last reported it might send, never more than the reservation', async () => {
+    const a = await admitted();
+    const now = Date.now();
+    const leaseUntil = a.pending.leaseUntil + 1_000;
+    await store.report(a.userId, a.sessionId, { leaseUntil, reportedIn: 10, reportedOut: 40, allowanceOut: 60, now });
+    await sweep(store, testCatalog, leaseUntil + leaseGraceMs + 1);
+    const { account } = await fixtures.expectBalanced(a.userId);
+    expect(account.balance).toBe(10_000 - Math.min(costOf(price, 10, 60), a.pending.reserved));
+  });
+
+  it('does not take a reservation whose lease is being renewed (a late report wins)', async () => {
+    const a = await admitted();
+    const now = Date.now();
+    await store.report(a.userId, a.sessionId, {
+      leaseUntil: now + 120_000,
+      reportedIn: 10,
+      reportedOut: 1,
+      allowanceOut: 20,
+      now,
+    });
+    await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
+    expect(Object.keys((await fixtures.account(a.userId)).pending)).toEqual([a.sessionId]);
+    expect((await store.resolve(settlement(a, 3))).outcome).toBe('resolved');
+  });
+
+  it('a late settlement after the sweeper resolved the reservation changes nothing', async () => {
+    const a = await admitted();
+    await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
+    const swept = await fixtures.account(a.userId);
+    expect((await store.resolve(settlement(a, 99))).outcome).toBe('already_resolved');
+    expect((await fixtures.account(a.userId)).balance).toBe(swept.balance);
+    expect(await charges(a.userId)).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB store: grants and sign-up', () => {
+  it('applies a grant once however often its key is retried, also 20 at once', async () => {
+    const { userId } = await fixtures.userOnNewTier({}, 0);
+    const grant = { amount: 500, key: 'grant-key-1', reason: 'test', actor: 'test', forget: [] };
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.grant(userId, grant, Date.now())));
+    expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(1);
+    const applied = results.find((r) => r.outcome === 'applied')!;
+    if (applied.outcome === 'applied') await store.project(userId, [applied.movement]);
+    const { account } = await fixtures.expectBalanced(userId);
+    expect(account.balance).toBe(500);
+  });
+
+  it('a grant whose Lambda died before projecting reaches the ledger through the sweeper', async () => {
+    const { userId } = await fixtures.userOnNewTier({}, 0);
+    faults.inject('crash-after', 'UpdateItemCommand');
+    await expect(
+      store.grant(userId, { amount: 300, key: 'grant-key-2', reason: 'test', actor: 'test', forget: [] }, Date.now()),
+    ).rejects.toThrow(/crashed after/);
+    faults.revive(); // the sweeper is another Lambda
+    await sweep(store, testCatalog, Date.now() + 60_000);
+    const { account } = await fixtures.expectBalanced(userId);
+    expect(account.balance).toBe(300);
+  });
+
+  it('sign-up credit is part of creating the account: racing creators credit it once', async () => {
+    const userId = `u-${randomUUID().slice(0, 8)}`;
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => store.createAccount(userId, 'free', i % 2 ? 1_000 : 1_000, Date.now())),
+    );
+    expect(created.filter((c) => c.created)).toHaveLength(1);
+    await store.project(userId, Object.values(created.find((c) => c.created)!.account.outbox));
+    const { account, ledger } = await fixtures.expectBalanced(userId);
+    expect(account.balance).toBe(1_000);
+    expect(ledger).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { streamText, generateText, tool, jsonSchema } from 'ai';
 import { startLocalModelServer, type LocalModelServer } from '../../local/model/local-model-server.js';
 import { scriptFor } from '../../local/model/knobs.js';
+import { tokensIn } from '../../local/model/model-tokens.js';
 
 let server: LocalModelServer;
 beforeAll(async () => {
@@ -40,18 +41,27 @@ describe('local model server', () => {
     expect(server.stats.completed).toBe(completed);
   });
 
-  it('streams exactly N word tokens and reports accurate usage', async () => {
+  it('streams exactly N words and reports their tokens as cl100k_base counts them', async () => {
     const result = streamText({ model: model(), prompt: '9 words' });
     const text = await result.text;
     expect(text).toBe('w1 w2 w3 w4 w5 w6 w7 w8 w9');
-    expect((await result.totalUsage).outputTokens).toBe(9);
-    expect((await result.totalUsage).inputTokens).toBeGreaterThan(0);
+    expect((await result.totalUsage).outputTokens).toBe(tokensIn(text));
+    expect((await result.totalUsage).inputTokens).toBe(4 + tokensIn('9 words'));
   });
 
-  it('honours max tokens with finish reason length', async () => {
+  it('honours max tokens, cutting mid-word at the token limit, with finish reason length', async () => {
     const result = streamText({ model: model(), prompt: '50 words', maxOutputTokens: 5 });
-    expect(await result.text).toBe('w1 w2 w3 w4 w5');
+    expect(await result.text).toBe('w1 w2 w'); // "w", "1", " w", "2", " w"
     expect(await result.finishReason).toBe('length');
+    expect((await result.totalUsage).outputTokens).toBe(5);
+  });
+
+  it('sends several words per chunk when asked for large chunks, with the same usage', async () => {
+    const result = streamText({ model: model(), prompt: '12 words in chunks of 5' });
+    const chunks: string[] = [];
+    for await (const part of result.fullStream) if (part.type === 'text-delta') chunks.push(part.text);
+    expect(chunks).toEqual(['w1 w2 w3 w4 w5', ' w6 w7 w8 w9 w10', ' w11 w12']);
+    expect((await result.totalUsage).outputTokens).toBe(tokensIn(chunks.join('')));
   });
 
   it('emits a tool call and reports on the tool result in the next step', async () => {

@@ -132,7 +132,6 @@ describe('admission: entitlement and credits', () => {
     expect(session).toMatchObject({
       model: 'local:local-small',
       requestedModel: 'local:local-large',
-      status: 'settled',
     });
   });
 

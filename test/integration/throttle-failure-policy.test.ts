@@ -44,7 +44,6 @@ async function throttlerWithUnreachableStore(failOpen: boolean) {
     catalog: testCatalog,
     defaultTier: 'free',
     signupCredits: 0,
-    heartbeatMs: 1_000,
     tierCacheMs: 0,
     failOpen,
     logger: quiet,

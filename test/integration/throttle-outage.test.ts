@@ -10,6 +10,7 @@ import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
+import { tokensIn } from '../../local/model/model-tokens.js';
 
 let dynamo: EmbeddedDynamo;
 let proxy: TcpProxy;
@@ -27,7 +28,6 @@ beforeAll(async () => {
     sweepIntervalMs: 0,
     environment: {
       MODEL_CATALOG: JSON.stringify(testCatalog),
-      HEARTBEAT_MS: '100',
       TIER_CACHE_MS: '0',
       LOG_LEVEL: 'CRITICAL',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -66,38 +66,49 @@ describe('throttle store outage', () => {
     expect(charged).toBe(0);
   });
 
-  it('stops a stream whose lease cannot be renewed, and bills it exactly once after the store returns', async () => {
-    const { userId, token } = await newUser();
+  it('stops a stream that cannot report its usage, and bills it exactly once, for no less than it sent', async () => {
+    // Reports every 10 tokens and every second: the lease is 3 s.
+    const { userId } = await store.userOnNewTier({ reportEveryTokens: 10, reportEverySeconds: 1 }, 100_000);
+    const token = await stack.token(userId);
     const response = await postChat(stack, { token, body: legacyBody('99 words at 20 tokens per second') });
     expect(response.status).toBe(200);
     const reading = readDataStream(response.body!);
-    const session = await vi.waitFor(async () => {
-      const [open] = await store.sessions(userId);
-      expect(open?.tokensOut).toBeGreaterThan(0); // a heartbeat has recorded usage
-      return open!;
+    const sessionId = await vi.waitFor(async () => {
+      const [live] = Object.entries((await store.account(userId)).pending);
+      expect(live?.[1].reportedOut).toBeGreaterThan(0); // a report has recorded usage
+      return live![0];
     });
     await proxy.cut();
     const read = await reading;
-    expect(read.errors.map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['internal_error']);
+    expect(read.errors.map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['metering_unavailable']);
     expect(read.textParts.length).toBeLessThan(99);
-    expect((await store.session(session.sessionId))?.status).toBe('active'); // settlement could not reach the store
     await proxy.restore();
+    // Settlement could not reach the store: the reservation is still open.
+    const open = (await store.account(userId)).pending[sessionId]!;
+    expect(open).toBeDefined();
+    // What the client got never passes the allowance the last report granted.
+    expect(tokensIn(read.text)).toBeLessThanOrEqual(open.allowanceOut);
 
-    // The sweeper, once the lease has run out, settles it with the last recorded usage; a second sweep changes nothing.
+    // Once the lease lapses the sweeper resolves it with that allowance; a second sweep changes nothing.
     await vi.waitFor(
       async () => {
         await stack.sweep();
-        expect((await store.session(session.sessionId))?.status).toBe('settled');
+        expect(await store.session(sessionId)).toBeDefined();
       },
-      { timeout: 10_000, interval: 200 },
+      { timeout: 15_000, interval: 250 },
     );
     await stack.sweep();
-    const settled = (await store.session(session.sessionId))!;
-    expect(settled.endReason).toBe('lease_expired');
+    const settled = (await store.session(sessionId))!;
+    expect(settled).toMatchObject({
+      endReason: 'lease_expired',
+      tokensOut: open.allowanceOut,
+      tokensIn: open.reportedIn,
+    });
     const { ledger, account } = await store.expectBalanced(userId);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
+    expect(account.pending).toEqual({});
     expect(account.balance).toBe(
-      100_000 - costOf(testCatalog.local['local-small'], settled.tokensIn, settled.tokensOut),
+      100_000 - costOf(testCatalog.local['local-small'], open.reportedIn, open.allowanceOut),
     );
   });
 });

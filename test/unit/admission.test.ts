@@ -3,6 +3,9 @@ import { decideAdmission, type AdmissionInput } from '../../functions/throttle/a
 import type { Account } from '../../functions/throttle/account.js';
 import { tierSchema, type Tier } from '../../functions/shared/tier.js';
 import { costOf } from '../../functions/throttle/pricing.js';
+import { leaseGraceMs } from '../../functions/throttle/lease.js';
+import { refusal } from '../../functions/http/refusals.js';
+import { pendingEntry } from '../helpers/pending.js';
 
 const catalog = {
   openai: {},
@@ -33,6 +36,9 @@ const account = (overrides: Partial<Account> = {}): Account =>
     available: 100_000,
     pending: {},
     grants: {},
+    outbox: {},
+    rev: 0,
+    sweepShard: 'sweep#0',
     createdAt: 0,
     ...overrides,
   }) as Account;
@@ -44,16 +50,7 @@ const request = (overrides: Partial<AdmissionInput> = {}): AdmissionInput => ({
   toolsRequested: false,
   ...overrides,
 });
-const pendingEntry = (expiresAt: number) => ({
-  reserved: 1,
-  tokenGrant: 1,
-  window: 0,
-  model: 'local:local-small',
-  requestedModel: 'local:local-small',
-  tokensIn: 1,
-  startedAt: 0,
-  expiresAt,
-});
+const live = (leaseUntil: number) => pendingEntry({ leaseUntil, expiresAt: leaseUntil + 60_000 });
 
 describe('admission decision', () => {
   it('admits within every limit and reserves the worst case', () => {
@@ -71,7 +68,7 @@ describe('admission decision', () => {
     ['an empty request bucket', { tat: now + 2 * 60_000 }, {}, {}, 429, 'rate_limit_exceeded'],
     [
       'all stream slots held',
-      { pending: { a: pendingEntry(now + 1), b: pendingEntry(now + 1) } },
+      { pending: { a: live(now + 1), b: live(now + 1) } },
       {},
       {},
       429,
@@ -86,21 +83,21 @@ describe('admission decision', () => {
       'tokens_per_minute_exceeded',
     ],
     ["a balance below the prompt's cost", { available: 5 }, {}, {}, 402, 'credits_exhausted'],
-  ])('refuses %s', (_name, accountState, tierLimits, requestFields, status, type) => {
-    expect(
-      decideAdmission(account(accountState), tier(tierLimits), request(requestFields), catalog, now),
-    ).toMatchObject({ admitted: false, status, type });
+  ])('refuses %s', (_name, accountState, tierLimits, requestFields, status, reason) => {
+    const decision = decideAdmission(account(accountState), tier(tierLimits), request(requestFields), catalog, now);
+    expect(decision).toMatchObject({ admitted: false, reason });
+    if (!decision.admitted) expect(refusal(decision.reason, decision.message).output.statusCode).toBe(status);
   });
 
-  it('reports leases past their hard expiry when refusing for concurrency', () => {
+  it('names the reservations whose lease lapsed when refusing for concurrency', () => {
     const decision = decideAdmission(
-      account({ pending: { dead: pendingEntry(now - 1), live: pendingEntry(now + 1) } }),
+      account({ pending: { dead: live(now - leaseGraceMs - 1), alive: live(now + 1) } }),
       tier(),
       request(),
       catalog,
       now,
     );
-    expect(decision).toMatchObject({ admitted: false, expiredLeases: ['dead'] });
+    expect(decision).toMatchObject({ admitted: false, lapsed: ['dead'] });
   });
 
   it("degrades to the tier's cheaper model when the balance cannot cover the requested one", () => {
@@ -134,7 +131,7 @@ describe('admission decision', () => {
       catalog,
       now,
     );
-    expect(decision).toMatchObject({ admitted: true, maxOutputTokens: 40, binding: 'rate_limit_exceeded' });
+    expect(decision).toMatchObject({ admitted: true, maxOutputTokens: 40, binding: 'tokens_per_minute_exceeded' });
     if (decision.admitted)
       expect(decision.write.window).toMatchObject({ variant: 'current', grant: 50, ceiling: 9_950 });
   });

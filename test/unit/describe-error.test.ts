@@ -16,7 +16,8 @@ describe('playground error wording', () => {
 
   it.each([
     ['rate_limit_exceeded', 'x', 120, 'Try again in 2 minutes'],
-    ['rate_limit_exceeded', 'x', undefined, 'tokens-per-minute limit'],
+    ['tokens_per_minute_exceeded', 'x', undefined, 'tokens-per-minute limit and was cut short'],
+    ['tokens_per_minute_exceeded', 'x', 30, 'Try again in 30 seconds'],
     ['credits_exhausted', 'Your credits ran out during this answer.', undefined, 'cut short'],
     ['credits_exhausted', 'the balance cannot pay', 0, 'have run out'],
     ['session_terminated', 'x', undefined, 'An administrator stopped this answer.'],

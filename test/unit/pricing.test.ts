@@ -26,14 +26,18 @@ describe('pricing in integer micro-units', () => {
   });
 
   it('settles at most the reservation and returns unused minute tokens', () => {
-    expect(settlementAmounts({ inputTokens: 100, outputTokens: 100 }, 1_000, 500, price)).toEqual({
+    expect(
+      settlementAmounts({ inputTokens: 100, outputTokens: 100 }, { reserved: 1_000, tokenGrant: 500 }, price),
+    ).toEqual({
       inputTokens: 100,
       outputTokens: 100,
       charge: 75,
       overrun: 0,
       unusedGrant: 300,
     });
-    expect(settlementAmounts({ inputTokens: 100, outputTokens: 10_000 }, 1_000, 500, price)).toMatchObject({
+    expect(
+      settlementAmounts({ inputTokens: 100, outputTokens: 10_000 }, { reserved: 1_000, tokenGrant: 500 }, price),
+    ).toMatchObject({
       charge: 1_000,
       overrun: 5_015,
       unusedGrant: 0,

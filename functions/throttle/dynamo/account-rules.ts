@@ -1,10 +1,15 @@
-// The admission and settlement rules as DynamoDB conditions and updates on the account
-// item. Each rule re-checks, atomically at write time, what the pure decision assumed.
-import { expr, type Expression } from './expression.js';
+// The money rules as DynamoDB conditions and updates on the account item. Each rule
+// re-checks, atomically at write time, what the pure decision assumed; each movement is
+// one write that also records itself (pending entry, grant key or outbox entry), which is
+// what makes a retried or duplicated write harmless.
 import type { AdmissionWrite } from '../admission.js';
-import type { PendingReservation } from '../account.js';
+import type { Movement } from '../account.js';
+import { movementId } from '../movements.js';
+import type { Resolution } from '../settlement.js';
+import { expr, type Expression } from './expression.js';
 
 const sessionName = (sessionId: string) => ({ '#sid': sessionId });
+const movementName = (movement: Movement) => ({ '#mid': movementId(movement) });
 
 export const accountExists = expr('attribute_exists(#pk)');
 export const tierIs = (tier: string) => expr('#tier = :tier', { ':tier': tier });
@@ -17,12 +22,27 @@ export const sessionIsNew = (sessionId: string) =>
   expr('attribute_not_exists(#pending.#sid)', {}, sessionName(sessionId));
 export const sessionIsPending = (sessionId: string) =>
   expr('attribute_exists(#pending.#sid)', {}, sessionName(sessionId));
+export const sessionNotKilled = (sessionId: string) =>
+  expr('attribute_not_exists(#pending.#sid.#killRequested)', {}, sessionName(sessionId));
+export const leaseLapsedBefore = (sessionId: string, before: number) =>
+  expr('#pending.#sid.#leaseUntil < :lapsedBefore', { ':lapsedBefore': before }, sessionName(sessionId));
 export const balanceCovers = (amount: number) => expr('#available >= :reserve', { ':reserve': amount });
 export const windowHasRoom = (window: number, ceiling: number) =>
   expr('#tpmWindow = :window AND #tpmTokens <= :windowCeiling', { ':window': window, ':windowCeiling': ceiling });
 export const windowIsOver = (window: number) =>
   expr('attribute_not_exists(#tpmWindow) OR #tpmWindow < :window', { ':window': window });
 export const windowIs = (window: number) => expr('#tpmWindow = :window', { ':window': window });
+export const grantIsNew = (key: string) => expr('attribute_not_exists(#grants.#key)', {}, { '#key': key });
+export const balanceStaysBelow = (limit: number, amount: number) =>
+  expr('#balance <= :balanceRoom', { ':balanceRoom': limit - amount });
+export const revIs = (rev: number) => expr('#rev = :rev', { ':rev': rev });
+
+/** Every write that adds or resolves money state bumps `rev` (the sweeper's tidy-up checks it). */
+export const bumpRev = expr('#rev = #rev + :one', { ':one': 1 });
+/** Work for the sweeper, unless it already has an earlier visit planned. */
+export const sweepNoLaterThan = (due: number) => expr('#sweepAt = if_not_exists(#sweepAt, :due)', { ':due': due });
+export const addToOutbox = (movement: Movement) =>
+  expr('#outbox.#mid = :movement', { ':movement': movement }, movementName(movement));
 
 export function admissionCondition(write: AdmissionWrite): Expression[] {
   return [
@@ -38,13 +58,12 @@ export function admissionCondition(write: AdmissionWrite): Expression[] {
   ];
 }
 
-export function admissionUpdate(write: AdmissionWrite): Expression[] {
-  const pending: PendingReservation = write.pending;
+export function admissionUpdate(write: AdmissionWrite, sweepDue: number): Expression[] {
   return [
     write.bucket.variant === 'idle'
       ? expr('#tat = :newTat', { ':newTat': write.bucket.newTat })
       : expr('#tat = #tat + :interval', { ':interval': write.bucket.intervalMs }),
-    expr('#pending.#sid = :pendingEntry', { ':pendingEntry': pending }, sessionName(write.sessionId)),
+    expr('#pending.#sid = :pendingEntry', { ':pendingEntry': write.pending }, sessionName(write.sessionId)),
     expr('#available = #available - :reserve', { ':reserve': write.reserve }),
     write.window.variant === 'current'
       ? expr('#tpmTokens = #tpmTokens + :grant', { ':grant': write.window.grant })
@@ -52,19 +71,64 @@ export function admissionUpdate(write: AdmissionWrite): Expression[] {
           ':window': write.window.window,
           ':grant': write.window.grant,
         }),
+    bumpRev,
+    sweepNoLaterThan(sweepDue),
   ];
 }
 
-/** Posting a pending reservation: deduct the charge, release the rest. */
-export function postingUpdate(charge: number, reserved: number): Expression[] {
+/** Resolving a pending reservation: post the charge, release the rest, record the movement. */
+export function resolutionUpdate(resolution: Resolution, returnTokens: boolean, sweepDue: number): Expression[] {
   return [
     expr('#balance = #balance - :charge, #available = #available + :release', {
-      ':charge': charge,
-      ':release': reserved - charge,
+      ':charge': resolution.charge,
+      ':release': resolution.release,
     }),
+    ...(returnTokens
+      ? [expr('#tpmTokens = #tpmTokens - :unusedGrant', { ':unusedGrant': resolution.unusedTokens.tokens })]
+      : []),
+    addToOutbox(resolution.movement),
+    bumpRev,
+    sweepNoLaterThan(sweepDue),
   ];
 }
 
-export const returnUnusedTokens = (unused: number) =>
-  expr('#tpmTokens = #tpmTokens - :unusedGrant', { ':unusedGrant': unused });
+export const killUpdate = (sessionId: string, actor: string) =>
+  expr(
+    '#pending.#sid.#killRequested = :true, #pending.#sid.#killedBy = :actor',
+    { ':true': true, ':actor': actor },
+    sessionName(sessionId),
+  );
+
+/** Drops movements from the outbox (their projections are written). */
+export const removeFromOutbox = (movementIds: string[]): Expression[] =>
+  movementIds.map((id, i) => expr(`#outbox.#done${i}`, {}, { [`#done${i}`]: id }));
+
 export const removePending = (sessionId: string) => expr('#pending.#sid', {}, sessionName(sessionId));
+
+export function reportUpdate(
+  sessionId: string,
+  report: { leaseUntil: number; reportedIn: number; reportedOut: number; allowanceOut: number; now: number },
+): Expression {
+  return expr(
+    '#pending.#sid.#leaseUntil = :leaseUntil, #pending.#sid.#reportedIn = :reportedIn, #pending.#sid.#reportedOut = :reportedOut, #pending.#sid.#allowanceOut = :allowanceOut, #pending.#sid.#reportedAt = :reportedAt',
+    {
+      ':leaseUntil': report.leaseUntil,
+      ':reportedIn': report.reportedIn,
+      ':reportedOut': report.reportedOut,
+      ':allowanceOut': report.allowanceOut,
+      ':reportedAt': report.now,
+    },
+    sessionName(sessionId),
+  );
+}
+
+/** A grant or debit: the balance moves, the key is remembered, the movement waits in the outbox. */
+export function grantUpdate(movement: Extract<Movement, { kind: 'grant' }>, sweepDue: number): Expression[] {
+  return [
+    expr('#balance = #balance + :amount, #available = #available + :amount', { ':amount': movement.amount }),
+    expr('#grants.#key = :grant', { ':grant': { amount: movement.amount, at: movement.at } }, { '#key': movement.key }),
+    addToOutbox(movement),
+    bumpRev,
+    sweepNoLaterThan(sweepDue),
+  ];
+}

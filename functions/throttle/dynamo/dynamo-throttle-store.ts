@@ -1,68 +1,71 @@
-// The throttler's store on DynamoDB: admission is one conditional UpdateItem on the
-// account; settlement is decide (session), post (account, exactly once), record (ledger
-// + session in one batch). No transactions, so it runs on dynalite as on AWS.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// The throttler's store on DynamoDB. Every money movement is one conditional write on the
+// account item (no transactions, so it runs on dynalite as on AWS): admission adds a
+// pending entry, a report renews it, a resolution removes it and posts the charge with
+// its movement in the outbox. Where a write's answer may have been lost and retried, a
+// failed condition is checked against the item to tell "already done" from "refused".
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Account } from '../account.js';
-import type { AdmissionWrite } from '../admission.js';
+import {
+  accountKey,
+  rejectionAttribute,
+  sweepShardOf,
+  sweepShards,
+  usageKey,
+  userIdOfPartition,
+} from '../../shared/keys.js';
+import { creditIndexes, type TableNames } from '../../shared/tables.js';
 import { tierSchema, type Tier } from '../../shared/tier.js';
-import type { TableNames } from '../../shared/tables.js';
-import { sessionIndexes } from '../../shared/tables.js';
-import type { SessionOpening, SessionRecord, SettlementOutcome, SettlementRequest } from '../session-record.js';
-import { StoreUnavailableError, type HeartbeatAnswer, type ThrottleStore } from '../throttle-store.js';
-import type { TokenUsage } from '../usage-tally.js';
-import { allOf, anyOf, expr, expressionInput, update } from './expression.js';
+import { accountSchema, maxBalance, type Account, type Movement } from '../account.js';
+import type { AdmissionWrite } from '../admission.js';
+import { leaseGraceMs } from '../lease.js';
+import { windowStart } from '../token-window.js';
+import { movementId } from '../movements.js';
+import type { Resolution } from '../settlement.js';
+import {
+  type AdmitResult,
+  type CreatedAccount,
+  type GrantRequest,
+  type GrantResult,
+  type ReportAnswer,
+  type ResolveResult,
+  StoreUnavailableError,
+  type ThrottleStore,
+  type UsageReport,
+} from '../throttle-store.js';
 import {
   accountExists,
   admissionCondition,
+  balanceCovers,
+  balanceStaysBelow,
+  grantIsNew,
+  grantUpdate,
+  killUpdate,
   admissionUpdate,
-  postingUpdate,
+  leaseLapsedBefore,
+  removeFromOutbox,
   removePending,
-  returnUnusedTokens,
+  reportUpdate,
+  resolutionUpdate,
+  revIs,
   sessionIsPending,
+  sessionNotKilled,
   windowIs,
 } from './account-rules.js';
-import {
-  accountKey,
-  ledgerKey,
-  openShard,
-  rejectionAttribute,
-  settledSessionRetentionSeconds,
-  signupLedgerKey,
-  usageKey,
-} from '../../shared/keys.js';
+import { allOf, expr, expressionInput, update } from './expression.js';
+import { writeProjections } from './projection.js';
+import { conditional, guarded } from './store-errors.js';
 
-const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
-/** Runs a store call; a rule refusal passes through, anything else means the store is unavailable. */
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isConditionFailure(err) || err instanceof StoreUnavailableError) throw err;
-    throw new StoreUnavailableError(err);
-  }
-}
-
-async function conditional<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await guarded(call);
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
-  }
-}
+/** Time the writer of a movement has to project it before the sweeper does it instead. */
+export const projectionGraceMs = 5_000;
 
 function toAccount(item: Record<string, unknown>): Account {
   const { pk: _pk, sk: _sk, ...account } = item;
-  return account as unknown as Account;
+  return accountSchema.parse(account);
 }
 
 export class DynamoThrottleStore implements ThrottleStore {
@@ -83,28 +86,8 @@ export class DynamoThrottleStore implements ThrottleStore {
     return Item ? toAccount(Item) : undefined;
   }
 
-  async ensureAccount(userId: string, tier: string, signupCredits: number, now: number): Promise<Account> {
-    const existing = await this.getAccount(userId);
-    if (existing) return existing;
-    if (signupCredits > 0) {
-      // Ledger first, under a fixed key: if the account write below loses a race or the
-      // process dies in between, the entry is the same one the winner writes.
-      await guarded(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tables.credits,
-            Item: {
-              ...signupLedgerKey(userId),
-              type: 'grant',
-              amount: signupCredits,
-              reason: 'sign-up credits',
-              actor: 'system',
-              at: now,
-            },
-          }),
-        ),
-      );
-    }
+  async createAccount(userId: string, tier: string, signupCredits: number, now: number): Promise<CreatedAccount> {
+    const signup: Movement[] = signupCredits > 0 ? [{ kind: 'signup', at: now, amount: signupCredits }] : [];
     const account: Account = {
       userId,
       tier,
@@ -112,8 +95,13 @@ export class DynamoThrottleStore implements ThrottleStore {
       available: signupCredits,
       pending: {},
       grants: {},
+      outbox: Object.fromEntries(signup.map((m) => [movementId(m), m])),
+      rev: 0,
+      sweepShard: sweepShardOf(userId),
+      ...(signup.length ? { sweepAt: now + projectionGraceMs } : {}),
       createdAt: now,
     };
+    // Sign-up credit is part of creating the account: one write, whoever wins a race.
     const created = await conditional(() =>
       this.db.send(
         new PutCommand({
@@ -123,10 +111,13 @@ export class DynamoThrottleStore implements ThrottleStore {
         }),
       ),
     );
-    return created ? account : (await this.getAccount(userId))!; // lost the race: read the winner's
+    if (created) return { account, created: true };
+    const existing = await this.getAccount(userId);
+    if (!existing) throw new StoreUnavailableError(`account ${userId} was neither created nor found`);
+    return { account: existing, created: false };
   }
 
-  async admit(write: AdmissionWrite): Promise<Account | undefined> {
+  async admit(write: AdmissionWrite, projected: string[] = []): Promise<AdmitResult> {
     const result = await conditional(() =>
       this.db.send(
         new UpdateCommand({
@@ -134,53 +125,133 @@ export class DynamoThrottleStore implements ThrottleStore {
           Key: accountKey(write.userId),
           ...expressionInput({
             condition: allOf(...admissionCondition(write)),
-            update: update({ set: admissionUpdate(write) }),
+            update: update({
+              set: admissionUpdate(write, write.pending.leaseUntil + leaseGraceMs),
+              remove: removeFromOutbox(projected),
+            }),
           }),
-          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    return result?.Attributes ? toAccount(result.Attributes) : undefined;
+    if (result) return { admitted: true };
+    // A rule failed, or this very write was applied and its answer lost (the SDK retried it).
+    const account = await this.getAccount(write.userId);
+    return account?.pending[write.sessionId] ? { admitted: true, account } : { admitted: false, account };
   }
 
-  async openSession(opening: SessionOpening): Promise<void> {
-    const record: SessionRecord & { openShard: string } = { ...opening, status: 'active', tokensOut: 0, openShard };
-    await guarded(() =>
+  async report(userId: string, sessionId: string, report: UsageReport): Promise<ReportAnswer> {
+    const renewed = await conditional(() =>
       this.db.send(
-        new PutCommand({
-          TableName: this.tables.sessions,
-          Item: record,
-          ...expressionInput({ condition: expr('attribute_not_exists(#sessionId)') }),
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
+          ...expressionInput({
+            condition: allOf(sessionIsPending(sessionId), sessionNotKilled(sessionId)),
+            update: update({ set: [reportUpdate(sessionId, report)] }),
+          }),
         }),
       ),
     );
+    if (renewed) return { state: 'live' };
+    const pending = (await this.getAccount(userId))?.pending[sessionId];
+    return pending?.killRequested ? { state: 'killed', killedBy: pending.killedBy } : { state: 'gone' };
   }
 
-  async heartbeat(sessionId: string, leaseUntil: number, usage: TokenUsage, now: number): Promise<HeartbeatAnswer> {
+  async resolve(resolution: Resolution, projected: string[] = []): Promise<ResolveResult> {
+    const { userId, sessionId } = resolution;
+    const attempt = (returnTokens: boolean) =>
+      conditional(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tables.credits,
+            Key: accountKey(userId),
+            ...expressionInput({
+              condition: allOf(
+                sessionIsPending(sessionId),
+                ...(resolution.leaseLapsedBefore !== undefined
+                  ? [leaseLapsedBefore(sessionId, resolution.leaseLapsedBefore)]
+                  : []),
+                ...(returnTokens ? [windowIs(resolution.unusedTokens.window)] : []),
+              ),
+              update: update({
+                set: resolutionUpdate(resolution, returnTokens, resolution.now + projectionGraceMs),
+                remove: [removePending(sessionId), ...removeFromOutbox(projected)],
+              }),
+            }),
+          }),
+        ),
+      );
+    // Unused minute tokens go back only while their minute lasts.
+    const returnTokens =
+      resolution.unusedTokens.tokens > 0 && resolution.unusedTokens.window === windowStart(resolution.now);
+    if (await attempt(returnTokens)) return { outcome: 'resolved', tokensReturned: returnTokens };
+    const pending = (await this.getAccount(userId))?.pending[sessionId];
+    // Gone: resolved by this write (its answer lost) or by another resolver.
+    if (!pending) return { outcome: 'already_resolved' };
+    if (resolution.leaseLapsedBefore !== undefined && pending.leaseUntil >= resolution.leaseLapsedBefore) {
+      return { outcome: 'lease_live' };
+    }
+    // The minute moved on (or another clock thought so): resolve without returning tokens.
+    if (returnTokens && (await attempt(false))) return { outcome: 'resolved', tokensReturned: false };
+    return { outcome: (await this.getAccount(userId))?.pending[sessionId] ? 'lease_live' : 'already_resolved' };
+  }
+
+  async grant(userId: string, grant: GrantRequest, now: number): Promise<GrantResult> {
+    const movement: Extract<Movement, { kind: 'grant' }> = {
+      kind: 'grant',
+      at: now,
+      amount: grant.amount,
+      key: grant.key,
+      reason: grant.reason,
+      actor: grant.actor,
+    };
+    const forget = grant.forget.filter((key) => key !== grant.key);
     const result = await conditional(() =>
       this.db.send(
         new UpdateCommand({
-          TableName: this.tables.sessions,
-          Key: { sessionId },
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
           ...expressionInput({
-            condition: expr('#status = :active', { ':active': 'active' }),
+            condition: allOf(
+              accountExists,
+              grantIsNew(grant.key),
+              grant.amount < 0 ? balanceCovers(-grant.amount) : balanceStaysBelow(maxBalance, grant.amount),
+            ),
             update: update({
-              set: [
-                expr('#leaseUntil = :leaseUntil, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #heartbeatAt = :now', {
-                  ':leaseUntil': leaseUntil,
-                  ':tokensIn': usage.inputTokens,
-                  ':tokensOut': usage.outputTokens,
-                  ':now': now,
-                }),
-              ],
+              set: grantUpdate(movement, now + projectionGraceMs),
+              remove: forget.map((key, i) => expr(`#grants.#old${i}`, {}, { [`#old${i}`]: key })),
             }),
           }),
           ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (!result) return { active: false, killRequested: false };
-    return { active: true, killRequested: result.Attributes?.killRequested === true };
+    if (result?.Attributes) return { outcome: 'applied', account: toAccount(result.Attributes), movement };
+    const account = await this.getAccount(userId);
+    if (!account) throw new StoreUnavailableError(`no account ${userId} to grant to`);
+    // The key is there: this write applied and its answer was lost, or an earlier call used it.
+    if (account.grants[grant.key]) return { outcome: 'replayed', account };
+    return { outcome: grant.amount < 0 ? 'insufficient' : 'balance_limit', account };
+  }
+
+  async requestKill(userId: string, sessionId: string, actor: string): Promise<boolean> {
+    const done = await conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
+          ...expressionInput({
+            condition: sessionIsPending(sessionId),
+            update: update({ set: [killUpdate(sessionId, actor)] }),
+          }),
+        }),
+      ),
+    );
+    return done !== undefined;
+  }
+
+  async project(userId: string, movements: Movement[]): Promise<void> {
+    if (movements.length) await writeProjections(this.db, this.tables, userId, movements);
   }
 
   async recordRejection(userId: string, reason: string, now: number): Promise<void> {
@@ -197,178 +268,47 @@ export class DynamoThrottleStore implements ThrottleStore {
     );
   }
 
-  async getSession(sessionId: string): Promise<SessionRecord | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(new GetCommand({ TableName: this.tables.sessions, Key: { sessionId }, ConsistentRead: true })),
-    );
-    return Item as SessionRecord | undefined;
-  }
-
-  async expiredSessions(before: number, limit: number): Promise<SessionRecord[]> {
-    const { Items } = await guarded(() =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tables.sessions,
-          IndexName: sessionIndexes.openByLease,
-          KeyConditionExpression: '#openShard = :open AND #leaseUntil < :before',
-          ExpressionAttributeNames: { '#openShard': 'openShard', '#leaseUntil': 'leaseUntil' },
-          ExpressionAttributeValues: { ':open': openShard, ':before': before },
-          Limit: limit,
-        }),
+  async accountsDue(now: number, limit: number): Promise<string[]> {
+    const pages = await Promise.all(
+      sweepShards.map((shard) =>
+        guarded(() =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.tables.credits,
+              IndexName: creditIndexes.sweepDue,
+              KeyConditionExpression: '#sweepShard = :shard AND #sweepAt <= :now',
+              ExpressionAttributeNames: { '#sweepShard': 'sweepShard', '#sweepAt': 'sweepAt' },
+              ExpressionAttributeValues: { ':shard': shard, ':now': now },
+              Limit: limit,
+            }),
+          ),
+        ),
       ),
     );
-    return (Items ?? []) as SessionRecord[];
+    const users = pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.pk)));
+    return [...new Set(users)].map(userIdOfPartition).slice(0, limit);
   }
 
-  /**
-   * Exactly once, in three idempotent steps: decide (the session moves to `settling` with
-   * its final numbers; the first decider wins), post (the account's pending entry is
-   * removed and the charge applied, only if the entry still exists), record (ledger entry
-   * and settled session, written from the decided numbers). A crash between steps leaves
-   * a `settling` session whose lease has run out: the sweeper resumes it.
-   */
-  async settle(request: SettlementRequest): Promise<SettlementOutcome> {
-    const decided = await this.decide(request);
-    if (decided === 'already_settled' || decided === 'lease_held') return decided;
-    await this.post(decided);
-    await this.record(decided);
-    return 'settled';
-  }
-
-  private async decide(request: SettlementRequest): Promise<SessionRecord | 'already_settled' | 'lease_held'> {
-    const { session, amounts, now } = request;
-    const stillActive = expr('#status = :active', { ':active': 'active' });
-    const condition =
-      request.leaseExpiredBefore === undefined
-        ? anyOf(expr('attribute_not_exists(#sessionId)'), stillActive)
-        : anyOf(
-            // A reservation whose stream died before opening its session record.
-            expr('attribute_not_exists(#sessionId)'),
-            allOf(stillActive, expr('#leaseUntil < :expiredBefore', { ':expiredBefore': request.leaseExpiredBefore })),
-          );
-    const result = await conditional(() =>
+  async tidy(userId: string, rev: number, projected: string[], sweepAt: number | undefined): Promise<boolean> {
+    const names = Object.fromEntries(projected.map((id, i) => [`#m${i}`, id]));
+    const done = await conditional(() =>
       this.db.send(
         new UpdateCommand({
-          TableName: this.tables.sessions,
-          Key: { sessionId: session.sessionId },
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
           ...expressionInput({
-            condition,
+            condition: allOf(accountExists, revIs(rev)),
             update: update({
-              set: [
-                expr(
-                  '#status = :settling, #tokensIn = :tokensIn, #tokensOut = :tokensOut, #charged = :charged, #overrun = :overrun, #unusedGrant = :unusedGrant',
-                  {
-                    ':settling': 'settling',
-                    ':tokensIn': amounts.inputTokens,
-                    ':tokensOut': amounts.outputTokens,
-                    ':charged': amounts.charge,
-                    ':overrun': amounts.overrun,
-                    ':unusedGrant': amounts.unusedGrant,
-                  },
-                ),
-                expr(
-                  '#usageSource = :usageSource, #endReason = :endReason, #settlingAt = :now, #leaseUntil = :now, #openShard = :open',
-                  {
-                    ':usageSource': request.usageSource,
-                    ':endReason': request.endReason,
-                    ':now': now,
-                    ':open': openShard,
-                  },
-                ),
-                // The session item may not exist if its Lambda died before opening it.
-                expr(
-                  '#userId = if_not_exists(#userId, :userId), #tier = if_not_exists(#tier, :tier), #model = if_not_exists(#model, :model), #requestedModel = if_not_exists(#requestedModel, :requestedModel)',
-                  {
-                    ':userId': session.userId,
-                    ':tier': session.tier,
-                    ':model': session.model,
-                    ':requestedModel': session.requestedModel,
-                  },
-                ),
-                expr(
-                  '#startedAt = if_not_exists(#startedAt, :startedAt), #reserved = if_not_exists(#reserved, :reserved), #tokenGrant = if_not_exists(#tokenGrant, :tokenGrant), #window = if_not_exists(#window, :window)',
-                  {
-                    ':startedAt': session.startedAt,
-                    ':reserved': session.reserved,
-                    ':tokenGrant': session.tokenGrant,
-                    ':window': session.window,
-                  },
-                ),
+              set: sweepAt === undefined ? [] : [expr('#sweepAt = :sweepAt', { ':sweepAt': sweepAt })],
+              remove: [
+                ...projected.map((_, i) => expr(`#outbox.#m${i}`, {}, { [`#m${i}`]: names[`#m${i}`]! })),
+                ...(sweepAt === undefined ? [expr('#sweepAt')] : []),
               ],
             }),
           }),
-          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (result?.Attributes) return result.Attributes as SessionRecord;
-    const current = await this.getSession(session.sessionId);
-    if (current?.status === 'settling') return current; // a crashed settlement: resume it
-    return current?.status === 'settled' ? 'already_settled' : 'lease_held';
-  }
-
-  private async post(session: SessionRecord): Promise<void> {
-    const key = accountKey(session.userId);
-    const unused = session.unusedGrant ?? 0;
-    const attempt = (returnTokens: boolean) =>
-      conditional(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tables.credits,
-            Key: key,
-            ...expressionInput({
-              condition: allOf(
-                accountExists,
-                sessionIsPending(session.sessionId),
-                ...(returnTokens ? [windowIs(session.window)] : []),
-              ),
-              update: update({
-                set: [
-                  ...postingUpdate(session.charged ?? 0, session.reserved),
-                  ...(returnTokens ? [returnUnusedTokens(unused)] : []),
-                ],
-                remove: [removePending(session.sessionId)],
-              }),
-            }),
-          }),
-        ),
-      );
-    // Unused minute tokens go back only while that minute lasts; a failed attempt with
-    // them means the window moved on or the posting already happened.
-    if (unused > 0 && (await attempt(true))) return;
-    await attempt(false); // undefined: already posted, nothing to do
-  }
-
-  private async record(session: SessionRecord): Promise<void> {
-    const settlingAt = session.settlingAt!;
-    const { openShard: _open, ...rest } = session as SessionRecord & { openShard?: string };
-    const settled: SessionRecord & { expiresAt: number } = {
-      ...rest,
-      status: 'settled',
-      settledAt: settlingAt,
-      expiresAt: Math.floor(settlingAt / 1000) + settledSessionRetentionSeconds,
-    };
-    const ledgerEntry = {
-      ...ledgerKey(session.userId, settlingAt, 'charge', session.sessionId),
-      type: 'charge',
-      amount: -(session.charged ?? 0),
-      sessionId: session.sessionId,
-      model: session.model,
-      inputTokens: session.tokensIn,
-      outputTokens: session.tokensOut,
-      usageSource: session.usageSource,
-      endReason: session.endReason,
-      actor: 'throttler',
-      at: settlingAt,
-    };
-    let requests: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> = {
-      [this.tables.credits]: [{ PutRequest: { Item: ledgerEntry } }],
-      [this.tables.sessions]: [{ PutRequest: { Item: { ...settled } } }],
-    };
-    for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
-      if (attempt > 5) throw new StoreUnavailableError('ledger batch write kept returning unprocessed items');
-      const result = await guarded(() => this.db.send(new BatchWriteCommand({ RequestItems: requests })));
-      requests = (result.UnprocessedItems ?? {}) as typeof requests;
-    }
+    return done !== undefined;
   }
 }

@@ -5,17 +5,18 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
+import { components } from './policy/components.js';
 import { tagsFor } from './tags.js';
 
 export function createAdminApi(
   settings: StackConfig,
   tables: Tables,
-  secret: aws.secretsmanager.Secret,
+  secret: aws.secretsmanager.Secret | undefined,
   environment: pulumi.Output<Record<string, string>>,
   codeDirectory: string,
 ) {
   const fn = lambdaFunction({
-    name: 'admin-api',
+    name: components.admin,
     codeDirectory,
     settings,
     timeoutSeconds: 30,
@@ -44,7 +45,7 @@ export function createAdminApi(
         ],
       }),
     ),
-    tags: tagsFor(settings, 'admin-api'),
+    tags: tagsFor(settings, components.admin),
   });
   return { fn, url, invokePolicy };
 }

@@ -32,8 +32,14 @@ export const stackConfigSchema = z
     streamMemoryMb: z.number().int().min(256).max(10_240).default(1024),
     deletionProtection: z.boolean(),
     auth: z
-      .object({ issuer: z.string().optional(), audience: z.string().default('chat'), jwksUrl: z.url().optional() })
-      .default({ audience: 'chat' }),
+      .object({
+        issuer: z.string().optional(),
+        audience: z.string().default('chat'),
+        jwksUrl: z.url().optional(),
+        /** Lets a prod stack verify chat tokens with the shared HS256 jwtSecret instead of JWKS. */
+        allowSharedSecret: z.boolean().default(false),
+      })
+      .default({ audience: 'chat', allowSharedSecret: false }),
     throttle: z
       .object({
         defaultTier: z.string().default('free'),
@@ -58,6 +64,13 @@ export const stackConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.environment === 'prod' && c.corsOrigins.includes('*'))
       ctx.addIssue({ code: 'custom', path: ['corsOrigins'], message: 'prod must list its origins, not "*"' });
+    if (c.environment === 'prod' && !c.auth.jwksUrl && !c.auth.allowSharedSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'jwksUrl'],
+        message:
+          "prod verifies chat tokens against the identity provider's JWKS; set auth.jwksUrl, or opt into a shared HS256 secret with auth.allowSharedSecret: true",
+      });
     c.tiers.forEach((tier, i) => {
       const problems = tierProblems(tier, { catalog: c.models, streamTimeoutSeconds: c.streamTimeoutSeconds });
       for (const [field, message] of Object.entries(problems)) {

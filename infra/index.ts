@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadStackConfig } from './config.js';
 import { bundleLambdas } from './bundle.js';
 import { createTables } from './tables.js';
-import { createServiceSecret } from './secrets.js';
+import { createFunctionSecrets } from './secrets.js';
 import { serviceEnvironment } from './service-environment.js';
 import { createStreamFunction } from './stream-function.js';
 import { createAdminApi } from './admin-api.js';
@@ -14,14 +14,13 @@ const { settings, secrets } = loadStackConfig();
 const code = await bundleLambdas();
 
 const tables = createTables('ai', settings);
-const secret = createServiceSecret('ai', settings, secrets);
-const environment = serviceEnvironment(settings, tables, secret);
-const stream = createStreamFunction(settings, tables, secret, environment, code['chat-stream']);
-const admin = createAdminApi(settings, tables, secret, environment, code.admin);
+const functionSecrets = createFunctionSecrets(settings, secrets);
+const environment = serviceEnvironment(settings, tables);
+const stream = createStreamFunction(settings, tables, functionSecrets.stream, environment, code['chat-stream']);
+const admin = createAdminApi(settings, tables, functionSecrets.admin, environment, code.admin);
 const sweeper = createSweeper(settings, tables, environment, code.sweeper);
-const alarms = settings.alarms.enabled
-  ? createAlarms(settings, { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn })
-  : undefined;
+const functions = { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn };
+const alarms = settings.alarms.enabled ? createAlarms(settings, functions) : undefined;
 
 /** POST chat requests here (?provider=&model=), with a user's bearer JWT. */
 export const streamUrl = stream.url.functionUrl;

@@ -4,14 +4,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
+import { generatedPassword, runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
 import {
+  expectEachFunctionReadsOnlyItsSecret,
   expectLeastPrivilege,
   expectNoPolicyViolations,
   expectNoSecretInPlainSight,
+  secretDocumentOf,
 } from '../helpers/stack-assertions.js';
 
-const secrets = { jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789', openaiApiKey: 'sk-test-openai-dev' };
+const secrets = {
+  jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789',
+  openaiApiKey: 'sk-test-openai-dev',
+  adminToken: 'dev-admin-token-0123456789abcdef',
+};
+const toolApprovalSecret = generatedPassword('tool-approval-secret');
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram('dev', secrets);
@@ -90,14 +97,29 @@ describe('dev stack', () => {
     expect(dynamo.flatMap((s: { Action: string[] }) => s.Action)).not.toContain('dynamodb:Scan');
   });
 
-  it('keeps secrets in Secrets Manager, read by ARN, never in the environment', () => {
-    expectNoSecretInPlainSight(run, Object.values(secrets));
-    const version = run.ofType('aws:secretsmanager/secretVersion:SecretVersion')[0]!;
-    expect(JSON.parse(version.inputs.secretString)).toEqual({
+  it('gives each function a secret of its own: the chat stream cannot read the admin token', () => {
+    expect(secretDocumentOf(run, run.named('chat-stream-secrets'))).toEqual({
       JWT_SECRET: secrets.jwtSecret,
       OPENAI_API_KEY: secrets.openaiApiKey,
+      TOOL_APPROVAL_SECRET: toolApprovalSecret,
     });
-    expect(run.named('chat-stream').inputs.environment.variables.SECRETS_ARN).toMatch(/^arn:aws:secretsmanager:/);
+    expect(secretDocumentOf(run, run.named('admin-api-secrets'))).toEqual({ ADMIN_TOKEN: secrets.adminToken });
+    expectEachFunctionReadsOnlyItsSecret(run, {
+      'chat-stream': 'chat-stream-secrets',
+      'admin-api': 'admin-api-secrets',
+      sweeper: undefined,
+    });
+  });
+
+  it('provisions a generated tool approval secret, kept only as a secret', () => {
+    expect(run.named('tool-approval-secret').inputs).toMatchObject({ length: 48, special: false });
+    expectNoSecretInPlainSight(run, [...Object.values(secrets), toolApprovalSecret]);
+  });
+
+  it('tells the functions which deployment they run in, and does not opt dev into anything', () => {
+    for (const name of ['chat-stream', 'admin-api', 'sweeper'])
+      expect(run.named(name).inputs.environment.variables.DEPLOY_ENV).toBe('dev');
+    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
   });
 
   it('runs the sweeper on a schedule', () => {

@@ -1,15 +1,19 @@
 // The real Pulumi program for the prod stack, run under the engine's mocks with
-// Pulumi.prod.yaml: restricted CORS, protection, long retention, alarms, JWKS auth.
+// Pulumi.prod.yaml: restricted CORS, protection, long retention, alarms, JWKS auth, a
+// secret per function.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
+import { generatedPassword, runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
 import {
+  expectEachFunctionReadsOnlyItsSecret,
   expectLeastPrivilege,
   expectNoPolicyViolations,
   expectNoSecretInPlainSight,
+  secretDocumentOf,
 } from '../helpers/stack-assertions.js';
 import { allViolations } from '../helpers/policy-harness.js';
 
 const secrets = { openaiApiKey: 'sk-test-openai-prod', groqApiKey: 'gsk-test-groq-prod' };
+const toolApprovalSecret = generatedPassword('tool-approval-secret');
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram('prod', secrets);
@@ -35,7 +39,10 @@ describe('prod stack', () => {
       JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
       JWT_ISSUER: 'https://auth.example.com/',
       JWT_AUDIENCE: 'chat',
+      DEPLOY_ENV: 'prod',
     });
+    // JWKS, so no opt-in to a shared secret.
+    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
     expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 900, reservedConcurrentExecutions: 200 });
   });
 
@@ -69,9 +76,20 @@ describe('prod stack', () => {
     expect(run.outputs.alarmTopicArn).toBe(topicArn);
   });
 
-  it('grants least privilege and keeps secrets out of the environment', () => {
+  it('grants least privilege; the chat stream has its own secret with the generated tool approval secret', () => {
     expectLeastPrivilege(run);
-    expectNoSecretInPlainSight(run, Object.values(secrets));
+    expect(secretDocumentOf(run, run.named('chat-stream-secrets'))).toEqual({
+      OPENAI_API_KEY: secrets.openaiApiKey,
+      GROQ_API_KEY: secrets.groqApiKey,
+      TOOL_APPROVAL_SECRET: toolApprovalSecret,
+    });
+    // No admin token configured: the admin API (IAM only) gets no secret and no grant.
+    expectEachFunctionReadsOnlyItsSecret(run, {
+      'chat-stream': 'chat-stream-secrets',
+      'admin-api': undefined,
+      sweeper: undefined,
+    });
+    expectNoSecretInPlainSight(run, [...Object.values(secrets), toolApprovalSecret]);
   });
 
   it('passes every policy of the pack', async () => {
@@ -86,6 +104,25 @@ describe('prod stack', () => {
     expect(violations).toEqual([
       expect.stringMatching(/^prod-tables-deletion-protection:/),
       expect.stringMatching(/^prod-cors-restricted:/),
+    ]);
+  });
+
+  it('would fail the pack with a public admin URL, a wildcard grant or an admin managed policy', async () => {
+    const weakened = run.resources.map((r) => ({ type: r.type, name: r.name, props: structuredClone(r.state) }));
+    weakened.find((r) => r.name === 'admin-api-url')!.props.authorizationType = 'NONE';
+    const streamPolicy = weakened.find((r) => r.name === 'chat-stream-policy')!;
+    const document = JSON.parse(streamPolicy.props.policy);
+    document.Statement.push({ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' });
+    streamPolicy.props.policy = JSON.stringify(document);
+    weakened.push({
+      type: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+      name: 'sweeper-admin',
+      props: { role: 'sweeper-role', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    });
+    expect(await allViolations(weakened)).toEqual([
+      expect.stringMatching(/^no-wildcard-iam: chat-stream-policy allows secretsmanager:\*/),
+      expect.stringMatching(/^no-admin-managed-policies: sweeper-admin attaches/),
+      expect.stringMatching(/^only-stream-url-public: Function URL admin-api-url is public/),
     ]);
   });
 });

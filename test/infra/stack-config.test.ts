@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackConfigSchema } from '../../infra/config.js';
+import * as pulumi from '@pulumi/pulumi';
+import { loadStackConfig, StackConfigError, stackConfigSchema } from '../../infra/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 function settingsOf(stack: string): Record<string, unknown> {
@@ -33,6 +34,19 @@ describe('stack configuration', () => {
     expect([dev.deletionProtection, prod.deletionProtection]).toEqual([false, true]);
     expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
     expect([dev.alarms.enabled, prod.alarms.enabled]).toEqual([false, true]);
+  });
+
+  const prodAuth = settingsOf('prod').auth as Record<string, unknown>;
+  const { jwksUrl: _jwks, ...prodAuthWithoutJwks } = prodAuth;
+
+  it('lets prod verify chat tokens with a shared secret only when it opts in explicitly', () => {
+    const withoutJwks = { ...settingsOf('prod'), auth: prodAuthWithoutJwks };
+    expect(issues(withoutJwks).join('\n')).toContain('auth.jwksUrl: prod verifies chat tokens');
+    const optedIn = { ...settingsOf('prod'), auth: { ...prodAuthWithoutJwks, allowSharedSecret: true } };
+    expect(issues(optedIn)).toEqual([]);
+    expect(stackConfigSchema.parse(optedIn).auth.allowSharedSecret).toBe(true);
+    // dev needs no opt-in
+    expect(issues({ ...settingsOf('dev'), auth: { audience: 'chat' } })).toEqual([]);
   });
 
   const withFirstTier = (overrides: Record<string, unknown>) => {
@@ -78,7 +92,31 @@ describe('stack configuration', () => {
       'tiers.0.burst: free: must be at most requestsPerHour',
     ],
     ['a missing environment', { ...settingsOf('dev'), environment: undefined }, 'environment:'],
+    [
+      'prod without JWKS and without opting into a shared secret',
+      { ...settingsOf('prod'), auth: { audience: 'chat', issuer: 'https://auth.example.com/' } },
+      'auth.jwksUrl: prod verifies chat tokens against',
+    ],
   ])('rejects %s with a message naming the key', (_name, value, expected) => {
     expect(issues(value).join('\n')).toContain(expected);
+  });
+
+  it('stops the program before planning anything, naming the key', () => {
+    const config = Object.fromEntries(
+      Object.entries({
+        ...settingsOf('prod'),
+        auth: prodAuthWithoutJwks,
+      }).map(([k, v]) => [`streaming-ai-throttle:${k}`, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+    pulumi.runtime.setAllConfig(config);
+    let error: unknown;
+    try {
+      loadStackConfig();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('streaming-ai-throttle:auth.jwksUrl:');
   });
 });

@@ -74,3 +74,28 @@ export function expectEachFunctionReadsOnlyItsSecret(
   const secrets = run.ofType('aws:secretsmanager/secret:Secret');
   expect(secrets.map((s) => s.name).sort()).toEqual(Object.values(secretOf).filter(Boolean).sort());
 }
+
+/**
+ * Operators may call the admin function through its AWS_IAM URL only: InvokeFunctionUrl
+ * for an IAM-authenticated URL, and InvokeFunction only when it came through a function
+ * URL, so nobody can invoke it directly with a forged `requestContext.authorizer.iam`.
+ */
+export function expectAdminInvokableOnlyThroughUrl(run: ProgramRun): void {
+  expect(run.named('admin-api-url').inputs.authorizationType).toBe('AWS_IAM');
+  const adminArn = run.named('admin-api').state.arn;
+  const statements = statementsOf(run.named('admin-api-invoke').inputs.policy);
+  expect(statements).toEqual([
+    {
+      effect: 'Allow',
+      actions: ['lambda:InvokeFunctionUrl'],
+      resources: [adminArn],
+      condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+    },
+    {
+      effect: 'Allow',
+      actions: ['lambda:InvokeFunction'],
+      resources: [adminArn],
+      condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+    },
+  ]);
+}

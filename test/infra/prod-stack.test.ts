@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedPassword, runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
 import {
+  expectAdminInvokableOnlyThroughUrl,
   expectEachFunctionReadsOnlyItsSecret,
   expectLeastPrivilege,
   expectNoPolicyViolations,
@@ -90,6 +91,10 @@ describe('prod stack', () => {
       sweeper: undefined,
     });
     expectNoSecretInPlainSight(run, [...Object.values(secrets), toolApprovalSecret]);
+  });
+
+  it('lets operators call the admin API through its AWS_IAM URL only', () => {
+    expectAdminInvokableOnlyThroughUrl(run);
   });
 
   it('passes every policy of the pack', async () => {

@@ -108,7 +108,7 @@ export async function runProgram(
         resources.push({ type: args.type, name: args.name, inputs, state, secretInputs });
         return { id: `${args.name}-id`, state };
       },
-      call: () => ({}),
+      call: (args) => (args.token === 'aws:index/getRegion:getRegion' ? { region, name: region, id: region } : {}),
     },
     projectName,
     stack,

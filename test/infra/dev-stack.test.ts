@@ -129,9 +129,12 @@ describe('dev stack', () => {
     });
   });
 
-  it('has no alarms in dev', () => {
+  it('has no alarms and no dashboard in dev, as Pulumi.dev.yaml says', () => {
     expect(run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm')).toEqual([]);
+    expect(run.ofType('aws:sns/topicSubscription:TopicSubscription')).toEqual([]);
+    expect(run.ofType('aws:cloudwatch/dashboard:Dashboard')).toEqual([]);
     expect(run.outputs.alarmTopicArn).toBe('alarms disabled on this stack');
+    expect(run.outputs.dashboardUrl).toBe('dashboard disabled on this stack');
   });
 
   it('exports the URLs and table names a person needs, each from the right resource', () => {
@@ -145,6 +148,8 @@ describe('dev stack', () => {
         sessions: run.named('ai-sessions').state.name,
       },
       alarmTopicArn: 'alarms disabled on this stack',
+      dashboardName: 'dashboard disabled on this stack',
+      dashboardUrl: 'dashboard disabled on this stack',
     });
     // The functions read the same tables the stack exports.
     expect(run.named('chat-stream').inputs.environment.variables).toMatchObject({

@@ -1,6 +1,6 @@
 // The real Pulumi program for the prod stack, run under the engine's mocks with
-// Pulumi.prod.yaml: restricted CORS, protection, long retention, alarms, JWKS auth, a
-// secret per function.
+// Pulumi.prod.yaml: restricted CORS, protection, long retention, alarms to email and a
+// webhook, a dashboard, JWKS auth, a secret per function.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedPassword, runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
 import {
@@ -47,7 +47,7 @@ describe('prod stack', () => {
     expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 900, reservedConcurrentExecutions: 200 });
   });
 
-  it('alarms on cost per hour, errors, 5xx and refusal spikes, to an SNS topic with the on-call address', () => {
+  it('alarms on cost per hour, errors, 5xx and refusal spikes, to the stack SNS topic', () => {
     const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
     const byName = Object.fromEntries(alarms.map((a) => [a.name, a.inputs]));
     expect(Object.keys(byName).sort()).toEqual([
@@ -70,11 +70,51 @@ describe('prod stack', () => {
     expect(byName['chat-stream-5xx']).toMatchObject({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount' });
     const topicArn = run.ofType('aws:sns/topic:Topic')[0]!.state.arn;
     for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([topicArn]);
-    expect(run.ofType('aws:sns/topicSubscription:TopicSubscription')[0]!.inputs).toMatchObject({
-      protocol: 'email',
-      endpoint: 'oncall@example.com',
-    });
     expect(run.outputs.alarmTopicArn).toBe(topicArn);
+  });
+
+  it('sends alarms to the on-call email and to the HTTPS webhook, the webhook URL kept secret in state', () => {
+    const topicArn = run.ofType('aws:sns/topic:Topic')[0]!.state.arn;
+    const subscriptions = run.ofType('aws:sns/topicSubscription:TopicSubscription');
+    expect(subscriptions.map((s) => s.inputs)).toEqual([
+      expect.objectContaining({ topic: topicArn, protocol: 'email', endpoint: 'oncall@example.com' }),
+      expect.objectContaining({
+        topic: topicArn,
+        protocol: 'https',
+        endpoint: 'https://chatops.example.com/hooks/sns',
+        endpointAutoConfirms: false,
+      }),
+    ]);
+    expect(run.named('alarms-webhook').secretInputs).toContain('endpoint');
+  });
+
+  it("shows the throttler's and the functions' metrics on a dashboard, exported by name and URL", () => {
+    const dashboard = run.named('dashboard');
+    expect(dashboard.inputs.dashboardName).toBe('streaming-ai-prod');
+    const widgets: Array<{ properties: { title: string; region: string; metrics: unknown[][] } }> = JSON.parse(
+      dashboard.inputs.dashboardBody,
+    ).widgets;
+    for (const widget of widgets) expect(widget.properties.region).toBe('eu-west-1');
+    const series = widgets.flatMap((w) => w.properties.metrics.map((m) => JSON.stringify(m)));
+    const throttler = (name: string) => expect.stringContaining(`["StreamingAI","${name}","service","chat-stream"`);
+    for (const name of ['Admitted', 'Rejected', 'Terminated', 'InputTokens', 'OutputTokens', 'CostMicros'])
+      expect(series).toContainEqual(throttler(name));
+    expect(series.filter((s) => s.includes('"TimeToFirstByte"'))).toHaveLength(3); // p50, p90, p99
+    for (const name of ['Rejected', 'Terminated'])
+      expect(series).toContainEqual(
+        expect.stringContaining(`SEARCH('{StreamingAI,reason,service} MetricName=\\"${name}\\"'`),
+      );
+    const functionNames = ['chat-stream', 'admin-api', 'sweeper'].map((n) => run.named(n).state.name);
+    for (const metric of ['Errors', 'Duration', 'ConcurrentExecutions'])
+      for (const fn of functionNames)
+        expect(series).toContainEqual(expect.stringContaining(`["AWS/Lambda","${metric}","FunctionName","${fn}"`));
+    expect(series).toContainEqual(
+      expect.stringContaining(`["AWS/Lambda","Url5xxCount","FunctionName","${functionNames[0]}"`),
+    );
+    expect(run.outputs.dashboardName).toBe('streaming-ai-prod');
+    expect(run.outputs.dashboardUrl).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/streaming-ai-prod',
+    );
   });
 
   it('grants least privilege; the chat stream has its own secret with the generated tool approval secret', () => {

@@ -34,6 +34,13 @@ describe('stack configuration', () => {
     expect([dev.deletionProtection, prod.deletionProtection]).toEqual([false, true]);
     expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
     expect([dev.alarms.enabled, prod.alarms.enabled]).toEqual([false, true]);
+    expect([dev.dashboard.enabled, prod.dashboard.enabled]).toEqual([false, true]);
+    expect(prod.alarms.webhookUrl).toMatch(/^https:\/\//);
+  });
+
+  it('has a dashboard unless a stack turns it off', () => {
+    const { dashboard: _off, ...dev } = settingsOf('dev');
+    expect(stackConfigSchema.parse(dev).dashboard).toEqual({ enabled: true });
   });
 
   const prodAuth = settingsOf('prod').auth as Record<string, unknown>;
@@ -47,6 +54,11 @@ describe('stack configuration', () => {
     expect(stackConfigSchema.parse(optedIn).auth.allowSharedSecret).toBe(true);
     // dev needs no opt-in
     expect(issues({ ...settingsOf('dev'), auth: { audience: 'chat' } })).toEqual([]);
+  });
+
+  it('accepts an https webhook for alarms', () => {
+    const alarms = { ...(settingsOf('dev').alarms as object), webhookUrl: 'https://hooks.example.com/sns' };
+    expect(issues({ ...settingsOf('dev'), alarms })).toEqual([]);
   });
 
   const withFirstTier = (overrides: Record<string, unknown>) => {
@@ -97,15 +109,35 @@ describe('stack configuration', () => {
       { ...settingsOf('prod'), auth: { audience: 'chat', issuer: 'https://auth.example.com/' } },
       'auth.jwksUrl: prod verifies chat tokens against',
     ],
+    [
+      'an http:// alarm webhook',
+      {
+        ...settingsOf('prod'),
+        alarms: { ...(settingsOf('prod').alarms as object), webhookUrl: 'http://hooks.example.com/x' },
+      },
+      'alarms.webhookUrl: must be an https:// URL',
+    ],
+    [
+      'an alarm webhook that is not a URL',
+      { ...settingsOf('prod'), alarms: { ...(settingsOf('prod').alarms as object), webhookUrl: 'hooks.example.com' } },
+      'alarms.webhookUrl: must be an https:// URL',
+    ],
+    [
+      'alarms that nobody receives',
+      { ...settingsOf('dev'), alarms: { ...(settingsOf('dev').alarms as object), enabled: true } },
+      'alarms: alarms are enabled but nobody receives them',
+    ],
   ])('rejects %s with a message naming the key', (_name, value, expected) => {
     expect(issues(value).join('\n')).toContain(expected);
   });
 
-  it('stops the program before planning anything, naming the key', () => {
+  it('stops the program before planning anything, naming the key but not repeating a rejected webhook URL', () => {
+    const webhookUrl = 'http://hooks.example.com/services/T000/B000/not-a-real-token';
     const config = Object.fromEntries(
       Object.entries({
         ...settingsOf('prod'),
         auth: prodAuthWithoutJwks,
+        alarms: { ...(settingsOf('prod').alarms as object), webhookUrl },
       }).map(([k, v]) => [`streaming-ai-throttle:${k}`, typeof v === 'string' ? v : JSON.stringify(v)]),
     );
     pulumi.runtime.setAllConfig(config);
@@ -118,5 +150,7 @@ describe('stack configuration', () => {
     expect(error).toBeInstanceOf(StackConfigError);
     const message = (error as Error).message;
     expect(message).toContain('streaming-ai-throttle:auth.jwksUrl:');
+    expect(message).toContain('streaming-ai-throttle:alarms.webhookUrl: must be an https:// URL');
+    expect(message).not.toContain('not-a-real-token');
   });
 });

@@ -1,6 +1,8 @@
 // Alarms on what costs money or hurts users: cost per hour (from the throttler's
-// CostMicros metric), function errors and Function URL 5xx, and a spike of refusals.
+// CostMicros metric), function errors and Function URL 5xx, and a spike of refusals; sent
+// to an SNS topic with the stack's email and webhook subscribers.
 import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import { tagsFor } from './tags.js';
 import { metricNames, metricsNamespace, streamMetricsService } from '../functions/shared/metrics.js';
@@ -17,6 +19,14 @@ export function createAlarms(
       topic: topic.arn,
       protocol: 'email',
       endpoint: settings.alarms.email,
+    });
+  if (settings.alarms.webhookUrl)
+    new aws.sns.TopicSubscription('alarms-webhook', {
+      topic: topic.arn,
+      protocol: 'https',
+      // Webhook URLs often carry a token: encrypted in state like any other secret.
+      endpoint: pulumi.secret(settings.alarms.webhookUrl),
+      endpointAutoConfirms: settings.alarms.webhookAutoConfirms,
     });
   const actions = {
     alarmActions: [topic.arn],

@@ -19,6 +19,10 @@ const modelCatalog = modelCatalogSchema.refine(
   'offer at least one openai or groq model',
 );
 
+// The message never repeats the value: a webhook URL may carry a token (set it with
+// `pulumi config set --path --secret alarms.webhookUrl ...`).
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+
 export const stackConfigSchema = z
   .object({
     environment: z.enum(['dev', 'prod']),
@@ -32,8 +36,14 @@ export const stackConfigSchema = z
     streamMemoryMb: z.number().int().min(256).max(10_240).default(1024),
     deletionProtection: z.boolean(),
     auth: z
-      .object({ issuer: z.string().optional(), audience: z.string().default('chat'), jwksUrl: z.url().optional() })
-      .default({ audience: 'chat' }),
+      .object({
+        issuer: z.string().optional(),
+        audience: z.string().default('chat'),
+        jwksUrl: z.url().optional(),
+        /** Lets a prod stack verify chat tokens with the shared HS256 jwtSecret instead of JWKS. */
+        allowSharedSecret: z.boolean().default(false),
+      })
+      .default({ audience: 'chat', allowSharedSecret: false }),
     throttle: z
       .object({
         defaultTier: z.string().default('free'),
@@ -50,14 +60,32 @@ export const stackConfigSchema = z
     alarms: z.object({
       enabled: z.boolean(),
       email: z.email().optional(),
+      /** An HTTPS endpoint (a Slack or Chatbot forwarder) that SNS posts every alarm to. */
+      webhookUrl: httpsUrl.optional(),
+      /** The endpoint confirms the SNS subscription itself, so the deploy can wait for it. */
+      webhookAutoConfirms: z.boolean().default(false),
       costPerHourMicros: z.number().int().positive(),
       errorsPer5Minutes: z.number().int().positive(),
       rejectionsPer5Minutes: z.number().int().positive(),
     }),
+    dashboard: z.object({ enabled: z.boolean() }).default({ enabled: true }),
   })
   .superRefine((c, ctx) => {
     if (c.environment === 'prod' && c.corsOrigins.includes('*'))
       ctx.addIssue({ code: 'custom', path: ['corsOrigins'], message: 'prod must list its origins, not "*"' });
+    if (c.environment === 'prod' && !c.auth.jwksUrl && !c.auth.allowSharedSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'jwksUrl'],
+        message:
+          "prod verifies chat tokens against the identity provider's JWKS; set auth.jwksUrl, or opt into a shared HS256 secret with auth.allowSharedSecret: true",
+      });
+    if (c.alarms.enabled && !c.alarms.email && !c.alarms.webhookUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms'],
+        message: 'alarms are enabled but nobody receives them; set alarms.email and/or alarms.webhookUrl',
+      });
     c.tiers.forEach((tier, i) => {
       const problems = tierProblems(tier, { catalog: c.models, streamTimeoutSeconds: c.streamTimeoutSeconds });
       for (const [field, message] of Object.entries(problems)) {
@@ -91,6 +119,7 @@ const keys = [
   'sweepSchedule',
   'tiers',
   'alarms',
+  'dashboard',
 ] as const;
 
 export class StackConfigError extends Error {

@@ -3,25 +3,26 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadStackConfig } from './config.js';
 import { bundleLambdas } from './bundle.js';
 import { createTables } from './tables.js';
-import { createServiceSecret } from './secrets.js';
+import { createFunctionSecrets } from './secrets.js';
 import { serviceEnvironment } from './service-environment.js';
 import { createStreamFunction } from './stream-function.js';
 import { createAdminApi } from './admin-api.js';
 import { createSweeper } from './sweeper.js';
 import { createAlarms } from './alarms.js';
+import { createDashboard } from './dashboard.js';
 
 const { settings, secrets } = loadStackConfig();
 const code = await bundleLambdas();
 
 const tables = createTables('ai', settings);
-const secret = createServiceSecret('ai', settings, secrets);
-const environment = serviceEnvironment(settings, tables, secret);
-const stream = createStreamFunction(settings, tables, secret, environment, code['chat-stream']);
-const admin = createAdminApi(settings, tables, secret, environment, code.admin);
+const functionSecrets = createFunctionSecrets(settings, secrets);
+const environment = serviceEnvironment(settings, tables);
+const stream = createStreamFunction(settings, tables, functionSecrets.stream, environment, code['chat-stream']);
+const admin = createAdminApi(settings, tables, functionSecrets.admin, environment, code.admin);
 const sweeper = createSweeper(settings, tables, environment, code.sweeper);
-const alarms = settings.alarms.enabled
-  ? createAlarms(settings, { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn })
-  : undefined;
+const functions = { stream: stream.fn, admin: admin.fn, sweeper: sweeper.fn };
+const alarms = settings.alarms.enabled ? createAlarms(settings, functions) : undefined;
+const dashboard = settings.dashboard.enabled ? createDashboard(settings, functions) : undefined;
 
 /** POST chat requests here (?provider=&model=), with a user's bearer JWT. */
 export const streamUrl = stream.url.functionUrl;
@@ -32,3 +33,8 @@ export const adminInvokePolicyArn = admin.invokePolicy.arn;
 export const tableNames = { tiers: tables.tiers.name, credits: tables.credits.name, sessions: tables.sessions.name };
 /** Subscribe to this topic for cost, error and refusal alarms (prod). */
 export const alarmTopicArn = alarms ? alarms.topic.arn : pulumi.output('alarms disabled on this stack');
+/** The stack's CloudWatch dashboard: throttler decisions, tokens, cost, latency, function health. */
+export const dashboardName = dashboard
+  ? dashboard.dashboard.dashboardName
+  : pulumi.output('dashboard disabled on this stack');
+export const dashboardUrl = dashboard ? dashboard.url : pulumi.output('dashboard disabled on this stack');

@@ -14,6 +14,7 @@ export interface FunctionSpec {
   memoryMb: number;
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   tables: TableGrant[];
+  /** The function's own secret: its role may read it, and SECRETS_ARN names it. */
   secret?: aws.secretsmanager.Secret;
   reservedConcurrency?: number;
 }
@@ -45,9 +46,11 @@ export function lambdaFunction(spec: FunctionSpec): aws.lambda.Function {
       memorySize: spec.memoryMb,
       reservedConcurrentExecutions: spec.reservedConcurrency,
       environment: {
-        variables: pulumi
-          .output(spec.environment)
-          .apply((variables) => ({ NODE_OPTIONS: '--enable-source-maps', ...variables })),
+        variables: pulumi.all([spec.environment, spec.secret?.arn]).apply(([variables, secretsArn]) => ({
+          NODE_OPTIONS: '--enable-source-maps',
+          ...variables,
+          ...(secretsArn ? { SECRETS_ARN: secretsArn } : {}),
+        })),
       },
       loggingConfig: {
         logFormat: 'JSON',

@@ -1,22 +1,18 @@
 // The environment every function shares: table names, model catalog, auth settings and
-// where the secrets are. Names and settings only; secrets stay in Secrets Manager.
-import type * as aws from '@pulumi/aws';
+// the deployment's name. Names and settings only; each function that reads a secret gets
+// its own secret's ARN (lambda-function.ts), and the secrets stay in Secrets Manager.
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { metricsNamespace } from '../functions/shared/metrics.js';
 
-export function serviceEnvironment(
-  settings: StackConfig,
-  tables: Tables,
-  secret: aws.secretsmanager.Secret,
-): pulumi.Output<Record<string, string>> {
-  return pulumi.all([tables.tiers.name, tables.credits.name, tables.sessions.name, secret.arn]).apply(
-    ([tiers, credits, sessions, secretsArn]): Record<string, string> => ({
+export function serviceEnvironment(settings: StackConfig, tables: Tables): pulumi.Output<Record<string, string>> {
+  return pulumi.all([tables.tiers.name, tables.credits.name, tables.sessions.name]).apply(
+    ([tiers, credits, sessions]): Record<string, string> => ({
+      DEPLOY_ENV: settings.environment,
       TIERS_TABLE: tiers,
       CREDITS_TABLE: credits,
       SESSIONS_TABLE: sessions,
-      SECRETS_ARN: secretsArn,
       MODEL_CATALOG: JSON.stringify(settings.models),
       DEFAULT_TIER: settings.throttle.defaultTier,
       SIGNUP_CREDITS: String(settings.throttle.signupCredits),

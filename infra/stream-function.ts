@@ -5,6 +5,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
+import { components } from './policy/components.js';
 import { streamCors } from '../functions/shared/cors.js';
 
 export function createStreamFunction(
@@ -15,13 +16,17 @@ export function createStreamFunction(
   codeDirectory: string,
 ) {
   const fn = lambdaFunction({
-    name: 'chat-stream',
+    name: components.stream,
     codeDirectory,
     settings,
     timeoutSeconds: settings.streamTimeoutSeconds,
     memoryMb: settings.streamMemoryMb,
     reservedConcurrency: settings.reservedConcurrency,
-    environment,
+    // Only a stack that opted in may verify chat tokens with a shared secret in prod; the
+    // function refuses to start otherwise (it reads this with DEPLOY_ENV).
+    environment: settings.auth.allowSharedSecret
+      ? environment.apply((variables) => ({ ...variables, AUTH_ALLOW_SHARED_SECRET: 'true' }))
+      : environment,
     secret,
     tables: [
       { table: tables.tiers, actions: ['GetItem'] },
@@ -30,6 +35,9 @@ export function createStreamFunction(
       { table: tables.sessions, actions: ['BatchWriteItem'] },
     ],
   });
+  // Function URLs carry no tags: the policy pack finds this one's function by functionName.
+  // With authorization NONE the provider adds the public permissions (InvokeFunctionUrl,
+  // and InvokeFunction only via the URL) itself.
   const url = new aws.lambda.FunctionUrl('chat-stream-url', {
     functionName: fn.name,
     authorizationType: 'NONE',

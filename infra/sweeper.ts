@@ -5,6 +5,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import type { Tables } from './tables.js';
 import { lambdaFunction } from './lambda-function.js';
+import { components } from './policy/components.js';
 import { tagsFor } from './tags.js';
 
 export function createSweeper(
@@ -14,13 +15,13 @@ export function createSweeper(
   codeDirectory: string,
 ) {
   const fn = lambdaFunction({
-    name: 'sweeper',
+    name: components.sweeper,
     codeDirectory,
     settings,
     timeoutSeconds: 120,
     memoryMb: 256,
     reservedConcurrency: 1, // one sweep at a time
-    environment,
+    environment, // no secret: the sweeper reads none
     tables: [
       // Finds accounts through the sparse sweepDue index, resolves and projects what dead Lambdas left.
       { table: tables.credits, actions: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'], indexes: true },
@@ -30,7 +31,7 @@ export function createSweeper(
   const schedule = new aws.cloudwatch.EventRule('sweeper-schedule', {
     scheduleExpression: settings.sweepSchedule,
     description: 'Settle streaming sessions whose lease expired unsettled',
-    tags: tagsFor(settings, 'sweeper'),
+    tags: tagsFor(settings, components.sweeper),
   });
   new aws.lambda.Permission('sweeper-invoke', {
     action: 'lambda:InvokeFunction',

@@ -1,35 +1,47 @@
-// Function URLs: the chat stream streams, nothing else is public, and production CORS
-// names its origins.
-import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
-import { isAdminResource, isProdTagged, isStreamResource, resourceTypes } from './props.js';
+// Function URLs: the chat stream's streams, no other is public, and production CORS names
+// its origins. URLs have no tags, so a URL is known by the tagged function it points at
+// (its functionName, see props.ts `functionNamed`), never by its resource name.
+import * as aws from '@pulumi/aws';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
+import { functionNamed, isProdTagged, isStreamComponent } from './props.js';
 
-export const streamUrlStreams: ResourceValidationPolicy = {
+/** Each Function URL of the stack with its typed properties and the function it serves. */
+function functionUrls(resources: PolicyResource[]) {
+  return resources.flatMap((resource) => {
+    const url = resource.asType(aws.lambda.FunctionUrl);
+    return url ? [{ resource, url, fn: functionNamed(resources, url.functionName) }] : [];
+  });
+}
+
+export const streamUrlStreams: StackValidationPolicy = {
   name: 'stream-url-response-stream',
   description: 'The chat stream Function URL must use invokeMode RESPONSE_STREAM.',
   enforcementLevel: 'mandatory',
-  validateResource: (args, reportViolation) => {
-    if (args.type !== resourceTypes.functionUrl || !isStreamResource(args.name)) return;
-    if (args.props.invokeMode !== 'RESPONSE_STREAM') {
+  validateStack: (args, reportViolation) => {
+    for (const { resource, url, fn } of functionUrls(args.resources)) {
+      if (!isStreamComponent(fn?.props.tags) || url.invokeMode === 'RESPONSE_STREAM') continue;
       reportViolation(
-        `Function URL ${args.name} serves the chat stream but its invokeMode is ${args.props.invokeMode ?? 'BUFFERED'}; set RESPONSE_STREAM or answers arrive all at once.`,
+        `Function URL ${resource.name} serves the chat stream but its invokeMode is ${url.invokeMode ?? 'BUFFERED'}; set RESPONSE_STREAM or answers arrive all at once.`,
+        resource.urn,
       );
     }
   },
 };
 
-export const onlyStreamIsPublic: ResourceValidationPolicy = {
-  name: 'no-public-admin-url',
-  description: 'Only the chat stream Function URL may have authorizationType NONE; the admin API must use AWS_IAM.',
+export const onlyStreamUrlIsPublic: StackValidationPolicy = {
+  name: 'only-stream-url-public',
+  description:
+    "Only the chat stream's Function URL (its function tagged component=chat-stream) may have authorizationType NONE; every other URL, the admin API's included, uses AWS_IAM.",
   enforcementLevel: 'mandatory',
-  validateResource: (args, reportViolation) => {
-    if (args.type !== resourceTypes.functionUrl) return;
-    if (isAdminResource(args.name) && args.props.authorizationType !== 'AWS_IAM') {
+  validateStack: (args, reportViolation) => {
+    for (const { resource, url, fn } of functionUrls(args.resources)) {
+      if (url.authorizationType !== 'NONE' || isStreamComponent(fn?.props.tags)) continue;
+      const whose = fn
+        ? `function ${fn.name} (component ${fn.props.tags?.component ?? 'untagged'})`
+        : 'no function of this stack';
       reportViolation(
-        `Function URL ${args.name} belongs to the admin API and must use AWS_IAM authorization, not ${args.props.authorizationType}.`,
-      );
-    } else if (args.props.authorizationType === 'NONE' && !isStreamResource(args.name)) {
-      reportViolation(
-        `Function URL ${args.name} is public (authorizationType NONE); only the chat stream may be, use AWS_IAM.`,
+        `Function URL ${resource.name} is public (authorizationType NONE) but serves ${whose}; only the chat stream may be public, use AWS_IAM.`,
+        resource.urn,
       );
     }
   },
@@ -41,12 +53,11 @@ export const prodCorsRestricted: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   validateStack: (args, reportViolation) => {
     if (!args.resources.some((r) => isProdTagged(r.props))) return;
-    for (const url of args.resources.filter((r) => r.type === resourceTypes.functionUrl)) {
-      const origins: string[] = url.props.cors?.allowOrigins ?? [];
-      if (origins.includes('*'))
+    for (const { resource, url } of functionUrls(args.resources)) {
+      if (url.cors?.allowOrigins?.includes('*'))
         reportViolation(
-          `Function URL ${url.name} allows CORS from "*" in a production stack; list the product's origins.`,
-          url.urn,
+          `Function URL ${resource.name} allows CORS from "*" in a production stack; list the product's origins.`,
+          resource.urn,
         );
     }
   },

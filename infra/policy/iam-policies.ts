@@ -1,20 +1,13 @@
 // IAM: no policy may grant every action, or DynamoDB actions on every resource.
 import type { ResourceValidationPolicy } from '@pulumi/policy';
-import { resourceTypes, statementsOf } from './props.js';
-
-function documentsOf(type: string, props: Record<string, any>): unknown[] {
-  if (type === resourceTypes.rolePolicy || type === resourceTypes.policy) return props.policy ? [props.policy] : [];
-  if (type === resourceTypes.role)
-    return (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy).filter(Boolean);
-  return [];
-}
+import { identityPolicyDocuments, statementsOf } from './props.js';
 
 export const dynamoLeastPrivilege: ResourceValidationPolicy = {
   name: 'dynamodb-least-privilege',
   description: 'No IAM policy may grant "*" actions, "dynamodb:*", or DynamoDB actions on "*" resources.',
   enforcementLevel: 'mandatory',
   validateResource: (args, reportViolation) => {
-    for (const document of documentsOf(args.type, args.props)) {
+    for (const document of identityPolicyDocuments(args)) {
       for (const statement of statementsOf(document)) {
         if (statement.effect !== 'Allow') continue;
         if (statement.actions.some((a) => a === '*' || a.toLowerCase() === 'dynamodb:*')) {

@@ -1,22 +1,25 @@
 // DynamoDB tables: recoverable, encrypted, on-demand, protected in production, and the
 // sessions table expires settled sessions.
-import type { ResourceValidationPolicy } from '@pulumi/policy';
-import { isProdTagged, resourceTypes, type Props } from './props.js';
+import * as aws from '@pulumi/aws';
+import { type ResourceValidationPolicy, validateResourceOfType } from '@pulumi/policy';
+import type { Unwrap } from '@pulumi/pulumi';
+import { componentOf, isProdTagged } from './props.js';
+
+type TableProps = Unwrap<aws.dynamodb.TableArgs>;
 
 function tablePolicy(
   name: string,
   description: string,
-  check: (props: Props, tableName: string) => string | undefined,
+  check: (table: TableProps, tableName: string) => string | undefined,
 ): ResourceValidationPolicy {
   return {
     name,
     description,
     enforcementLevel: 'mandatory',
-    validateResource: (args, reportViolation) => {
-      if (args.type !== resourceTypes.table) return;
-      const problem = check(args.props, args.name);
+    validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
+      const problem = check(table, args.name);
       if (problem) reportViolation(problem);
-    },
+    }),
   };
 }
 
@@ -58,7 +61,7 @@ export const sessionsExpire = tablePolicy(
   'sessions-ttl',
   'The sessions table must expire items with TTL.',
   (props, name) =>
-    props.tags?.component !== 'sessions' || (props.ttl?.enabled === true && props.ttl?.attributeName)
+    componentOf(props.tags) !== 'sessions' || (props.ttl?.enabled === true && props.ttl?.attributeName)
       ? undefined
       : `Table ${name} holds sessions but has no TTL; enable ttl on expiresAt.`,
 );

@@ -1,6 +1,7 @@
 // Runs the pack's real policies on resources (inputs as the program registers them) and
 // collects what they report. Constructing the PolicyPack itself would start its gRPC
-// server, so the policies are used directly.
+// server, so the policies are used directly, with the arguments the policy server gives
+// them: isType/asType by the resource class's Pulumi type, notApplicable that throws.
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { resourcePolicies, stackPolicies } from '../../infra/policy/policies.js';
 
@@ -12,7 +13,12 @@ export interface ResourceUnderTest {
 
 const urnOf = (r: ResourceUnderTest) => `urn:pulumi:test::streaming-ai-throttle::${r.type}::${r.name}`;
 
+class NotApplicable extends Error {}
+
+const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
+
 function policyResource(r: ResourceUnderTest): PolicyResource {
+  const isType = (resourceClass: unknown) => typeOf(resourceClass) === r.type;
   return {
     type: r.type,
     name: r.name,
@@ -27,10 +33,14 @@ function policyResource(r: ResourceUnderTest): PolicyResource {
     },
     dependencies: [],
     propertyDependencies: {},
-    isType: () => false,
-    asType: () => undefined,
+    isType,
+    asType: (resourceClass: unknown) => (isType(resourceClass) ? r.props : undefined),
   } as unknown as PolicyResource;
 }
+
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason);
+};
 
 export async function resourceViolations(
   policy: ResourceValidationPolicy,
@@ -43,9 +53,14 @@ export async function resourceViolations(
       ? [policy.validateResource]
       : [];
   for (const validate of validations) {
-    await validate({ ...policyResource(resource), stackTags: new Map(), getConfig: () => ({}) } as never, (message) =>
-      violations.push(message),
-    );
+    try {
+      await validate(
+        { ...policyResource(resource), stackTags: new Map(), getConfig: () => ({}), notApplicable } as never,
+        (message) => violations.push(message),
+      );
+    } catch (error) {
+      if (!(error instanceof NotApplicable)) throw error;
+    }
   }
   return violations;
 }
@@ -55,10 +70,14 @@ export async function stackViolations(
   resources: ResourceUnderTest[],
 ): Promise<string[]> {
   const violations: string[] = [];
-  await policy.validateStack(
-    { resources: resources.map(policyResource), stackTags: new Map(), getConfig: () => ({}) } as never,
-    (message) => violations.push(message),
-  );
+  try {
+    await policy.validateStack(
+      { resources: resources.map(policyResource), stackTags: new Map(), getConfig: () => ({}), notApplicable } as never,
+      (message) => violations.push(message),
+    );
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) throw error;
+  }
   return violations;
 }
 

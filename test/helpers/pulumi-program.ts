@@ -14,6 +14,8 @@ export interface RegisteredResource {
   name: string;
   inputs: Record<string, any>;
   state: Record<string, any>;
+  /** Top-level inputs the program marked secret (encrypted in state by the engine). */
+  secretInputs: string[];
 }
 
 export interface ProgramRun {
@@ -23,12 +25,14 @@ export interface ProgramRun {
   named(name: string): RegisteredResource;
 }
 
+const isSecretValue = (value: any): boolean =>
+  Boolean(value) && value['4dabf18193072939515e22adb298388d'] === '1b47061264138c4ac30d75fd1eb44270';
+
 /** Pulumi marks secret values in serialized inputs; policies and assertions see plain values. */
 export function unwrapSecrets(value: any): any {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === 'object') {
-    if (value['4dabf18193072939515e22adb298388d'] === '1b47061264138c4ac30d75fd1eb44270')
-      return unwrapSecrets(value.value);
+    if (isSecretValue(value)) return unwrapSecrets(value.value);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   }
   return value;
@@ -45,6 +49,9 @@ export function stackConfig(stack: string): Record<string, string> {
     ]),
   );
 }
+
+/** What the mocked random provider generates for a RandomPassword of this name. */
+export const generatedPassword = (name: string) => `generated-${name}-4f1c9e0a7b2d4c6e8f`;
 
 function computedState(
   type: string,
@@ -65,14 +72,25 @@ function computedState(
       return { name: physical, arn: arnOf('logs', 'log-group:') };
     case 'aws:secretsmanager/secret:Secret':
       return { arn: arnOf('secretsmanager', 'secret:') };
+    case 'random:index/randomPassword:RandomPassword':
+      return { result: generatedPassword(name) };
     default:
       return { name: physical, arn: arnOf('mock', `${type.split(':').pop()!.toLowerCase()}/`) };
   }
 }
 
-export async function runProgram(stack: string, secrets: Record<string, string> = {}): Promise<ProgramRun> {
+/**
+ * Runs the program for a stack. `secrets` are set as secret config values; `overrides`
+ * replace (whole) keys of the stack's Pulumi.<stack>.yaml, for variants of a stack.
+ */
+export async function runProgram(
+  stack: string,
+  secrets: Record<string, string> = {},
+  overrides: Record<string, unknown> = {},
+): Promise<ProgramRun> {
   const config = {
     ...stackConfig(stack),
+    ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${projectName}:${k}`, JSON.stringify(v)])),
     ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`${projectName}:${k}`, v])),
   };
   pulumi.runtime.setAllConfig(
@@ -86,10 +104,11 @@ export async function runProgram(stack: string, secrets: Record<string, string> 
       newResource(args) {
         const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
         const state = { ...inputs, ...computedState(args.type, args.name, inputs, region) };
-        resources.push({ type: args.type, name: args.name, inputs, state });
+        const secretInputs = Object.keys(args.inputs).filter((key) => isSecretValue(args.inputs[key]));
+        resources.push({ type: args.type, name: args.name, inputs, state, secretInputs });
         return { id: `${args.name}-id`, state };
       },
-      call: () => ({}),
+      call: (args) => (args.token === 'aws:index/getRegion:getRegion' ? { region, name: region, id: region } : {}),
     },
     projectName,
     stack,

@@ -4,14 +4,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
+import { generatedPassword, runProgram, type ProgramRun } from '../helpers/pulumi-program.js';
 import {
+  expectAdminInvokableOnlyThroughUrl,
+  expectEachFunctionReadsOnlyItsSecret,
   expectLeastPrivilege,
   expectNoPolicyViolations,
   expectNoSecretInPlainSight,
+  secretDocumentOf,
 } from '../helpers/stack-assertions.js';
 
-const secrets = { jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789', openaiApiKey: 'sk-test-openai-dev' };
+const secrets = {
+  jwtSecret: 'dev-jwt-secret-that-is-long-enough-0123456789',
+  openaiApiKey: 'sk-test-openai-dev',
+  adminToken: 'dev-admin-token-0123456789abcdef',
+};
+const toolApprovalSecret = generatedPassword('tool-approval-secret');
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram('dev', secrets);
@@ -28,10 +36,8 @@ describe('dev stack', () => {
     expect(url.cors.exposeHeaders).toEqual(expect.arrayContaining(['x-ratelimit-remaining', 'retry-after']));
   });
 
-  it('puts the admin API behind AWS_IAM auth only', () => {
-    expect(run.named('admin-api-url').inputs).toMatchObject({ authorizationType: 'AWS_IAM' });
-    const invoke = JSON.parse(run.named('admin-api-invoke').inputs.policy);
-    expect(invoke.Statement[0].Action).toEqual(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']);
+  it('lets operators call the admin API through its AWS_IAM URL only, never by a direct invoke', () => {
+    expectAdminInvokableOnlyThroughUrl(run);
   });
 
   it('runs every function on nodejs24.x arm64 with its own log group and JSON logs', () => {
@@ -90,14 +96,29 @@ describe('dev stack', () => {
     expect(dynamo.flatMap((s: { Action: string[] }) => s.Action)).not.toContain('dynamodb:Scan');
   });
 
-  it('keeps secrets in Secrets Manager, read by ARN, never in the environment', () => {
-    expectNoSecretInPlainSight(run, Object.values(secrets));
-    const version = run.ofType('aws:secretsmanager/secretVersion:SecretVersion')[0]!;
-    expect(JSON.parse(version.inputs.secretString)).toEqual({
+  it('gives each function a secret of its own: the chat stream cannot read the admin token', () => {
+    expect(secretDocumentOf(run, run.named('chat-stream-secrets'))).toEqual({
       JWT_SECRET: secrets.jwtSecret,
       OPENAI_API_KEY: secrets.openaiApiKey,
+      TOOL_APPROVAL_SECRET: toolApprovalSecret,
     });
-    expect(run.named('chat-stream').inputs.environment.variables.SECRETS_ARN).toMatch(/^arn:aws:secretsmanager:/);
+    expect(secretDocumentOf(run, run.named('admin-api-secrets'))).toEqual({ ADMIN_TOKEN: secrets.adminToken });
+    expectEachFunctionReadsOnlyItsSecret(run, {
+      'chat-stream': 'chat-stream-secrets',
+      'admin-api': 'admin-api-secrets',
+      sweeper: undefined,
+    });
+  });
+
+  it('provisions a generated tool approval secret, kept only as a secret', () => {
+    expect(run.named('tool-approval-secret').inputs).toMatchObject({ length: 48, special: false });
+    expectNoSecretInPlainSight(run, [...Object.values(secrets), toolApprovalSecret]);
+  });
+
+  it('tells the functions which deployment they run in, and does not opt dev into anything', () => {
+    for (const name of ['chat-stream', 'admin-api', 'sweeper'])
+      expect(run.named(name).inputs.environment.variables.DEPLOY_ENV).toBe('dev');
+    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
   });
 
   it('runs the sweeper on a schedule', () => {
@@ -108,9 +129,12 @@ describe('dev stack', () => {
     });
   });
 
-  it('has no alarms in dev', () => {
+  it('has no alarms and no dashboard in dev, as Pulumi.dev.yaml says', () => {
     expect(run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm')).toEqual([]);
+    expect(run.ofType('aws:sns/topicSubscription:TopicSubscription')).toEqual([]);
+    expect(run.ofType('aws:cloudwatch/dashboard:Dashboard')).toEqual([]);
     expect(run.outputs.alarmTopicArn).toBe('alarms disabled on this stack');
+    expect(run.outputs.dashboardUrl).toBe('dashboard disabled on this stack');
   });
 
   it('exports the URLs and table names a person needs, each from the right resource', () => {
@@ -124,6 +148,8 @@ describe('dev stack', () => {
         sessions: run.named('ai-sessions').state.name,
       },
       alarmTopicArn: 'alarms disabled on this stack',
+      dashboardName: 'dashboard disabled on this stack',
+      dashboardUrl: 'dashboard disabled on this stack',
     });
     // The functions read the same tables the stack exports.
     expect(run.named('chat-stream').inputs.environment.variables).toMatchObject({

@@ -20,7 +20,15 @@ describe('Pulumi program under ts-node (as the Pulumi CLI loads it)', () => {
       { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' }, timeout: 180_000 },
     );
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { exports: string[]; resources: number };
-    expect(result.exports).toEqual(['adminInvokePolicyArn', 'adminUrl', 'alarmTopicArn', 'streamUrl', 'tableNames']);
+    expect(result.exports).toEqual([
+      'adminInvokePolicyArn',
+      'adminUrl',
+      'alarmTopicArn',
+      'dashboardName',
+      'dashboardUrl',
+      'streamUrl',
+      'tableNames',
+    ]);
     expect(result.resources).toBeGreaterThan(20);
   }, 180_000);
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackConfigSchema } from '../../infra/config.js';
+import * as pulumi from '@pulumi/pulumi';
+import { loadStackConfig, StackConfigError, stackConfigSchema } from '../../infra/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 function settingsOf(stack: string): Record<string, unknown> {
@@ -33,6 +34,31 @@ describe('stack configuration', () => {
     expect([dev.deletionProtection, prod.deletionProtection]).toEqual([false, true]);
     expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
     expect([dev.alarms.enabled, prod.alarms.enabled]).toEqual([false, true]);
+    expect([dev.dashboard.enabled, prod.dashboard.enabled]).toEqual([false, true]);
+    expect(prod.alarms.webhookUrl).toMatch(/^https:\/\//);
+  });
+
+  it('has a dashboard unless a stack turns it off', () => {
+    const { dashboard: _off, ...dev } = settingsOf('dev');
+    expect(stackConfigSchema.parse(dev).dashboard).toEqual({ enabled: true });
+  });
+
+  const prodAuth = settingsOf('prod').auth as Record<string, unknown>;
+  const { jwksUrl: _jwks, ...prodAuthWithoutJwks } = prodAuth;
+
+  it('lets prod verify chat tokens with a shared secret only when it opts in explicitly', () => {
+    const withoutJwks = { ...settingsOf('prod'), auth: prodAuthWithoutJwks };
+    expect(issues(withoutJwks).join('\n')).toContain('auth.jwksUrl: prod verifies chat tokens');
+    const optedIn = { ...settingsOf('prod'), auth: { ...prodAuthWithoutJwks, allowSharedSecret: true } };
+    expect(issues(optedIn)).toEqual([]);
+    expect(stackConfigSchema.parse(optedIn).auth.allowSharedSecret).toBe(true);
+    // dev needs no opt-in
+    expect(issues({ ...settingsOf('dev'), auth: { audience: 'chat' } })).toEqual([]);
+  });
+
+  it('accepts an https webhook for alarms', () => {
+    const alarms = { ...(settingsOf('dev').alarms as object), webhookUrl: 'https://hooks.example.com/sns' };
+    expect(issues({ ...settingsOf('dev'), alarms })).toEqual([]);
   });
 
   const withFirstTier = (overrides: Record<string, unknown>) => {
@@ -78,7 +104,53 @@ describe('stack configuration', () => {
       'tiers.0.burst: free: must be at most requestsPerHour',
     ],
     ['a missing environment', { ...settingsOf('dev'), environment: undefined }, 'environment:'],
+    [
+      'prod without JWKS and without opting into a shared secret',
+      { ...settingsOf('prod'), auth: { audience: 'chat', issuer: 'https://auth.example.com/' } },
+      'auth.jwksUrl: prod verifies chat tokens against',
+    ],
+    [
+      'an http:// alarm webhook',
+      {
+        ...settingsOf('prod'),
+        alarms: { ...(settingsOf('prod').alarms as object), webhookUrl: 'http://hooks.example.com/x' },
+      },
+      'alarms.webhookUrl: must be an https:// URL',
+    ],
+    [
+      'an alarm webhook that is not a URL',
+      { ...settingsOf('prod'), alarms: { ...(settingsOf('prod').alarms as object), webhookUrl: 'hooks.example.com' } },
+      'alarms.webhookUrl: must be an https:// URL',
+    ],
+    [
+      'alarms that nobody receives',
+      { ...settingsOf('dev'), alarms: { ...(settingsOf('dev').alarms as object), enabled: true } },
+      'alarms: alarms are enabled but nobody receives them',
+    ],
   ])('rejects %s with a message naming the key', (_name, value, expected) => {
     expect(issues(value).join('\n')).toContain(expected);
+  });
+
+  it('stops the program before planning anything, naming the key but not repeating a rejected webhook URL', () => {
+    const webhookUrl = 'http://hooks.example.com/services/T000/B000/not-a-real-token';
+    const config = Object.fromEntries(
+      Object.entries({
+        ...settingsOf('prod'),
+        auth: prodAuthWithoutJwks,
+        alarms: { ...(settingsOf('prod').alarms as object), webhookUrl },
+      }).map(([k, v]) => [`streaming-ai-throttle:${k}`, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+    pulumi.runtime.setAllConfig(config);
+    let error: unknown;
+    try {
+      loadStackConfig();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('streaming-ai-throttle:auth.jwksUrl:');
+    expect(message).toContain('streaming-ai-throttle:alarms.webhookUrl: must be an https:// URL');
+    expect(message).not.toContain('not-a-real-token');
   });
 });

@@ -44,6 +44,21 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   TOOLS_ENABLED: booleanFlag.default(true),
   TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
+  // Which deployment this is; `prod` holds the service to its stricter rules.
+  DEPLOY_ENV: z.enum(['local', 'dev', 'prod']).default('local'),
+  // Prod verifies tokens against JWKS; a shared HS256 secret there is an explicit opt-in.
+  AUTH_ALLOW_HS256: booleanFlag.default(false),
+});
+
+/** Rules between variables, checked after each one is valid on its own. */
+const checkedEnvironmentSchema = environmentSchema.superRefine((e, ctx) => {
+  if (e.DEPLOY_ENV === 'prod' && e.JWT_SECRET && !e.JWT_JWKS_URL && !e.AUTH_ALLOW_HS256) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: 'prod verifies tokens with JWT_JWKS_URL; a shared secret needs AUTH_ALLOW_HS256=true',
+    });
+  }
 });
 
 export interface AuthConfig {
@@ -78,7 +93,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
-  const parsed = environmentSchema.safeParse(env);
+  const parsed = checkedEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid service configuration: ${details}`);

@@ -46,8 +46,14 @@ export const stackConfigSchema = z
     streamMemoryMb: z.number().int().min(256).max(10_240).default(1024),
     deletionProtection: z.boolean(),
     auth: z
-      .object({ issuer: z.string().optional(), audience: z.string().default('chat'), jwksUrl: z.url().optional() })
-      .default({ audience: 'chat' }),
+      .object({
+        issuer: z.string().optional(),
+        audience: z.string().default('chat'),
+        jwksUrl: z.url().optional(),
+        // prod verifies chat tokens with JWKS unless the stack opts into a shared HS256 secret
+        allowSharedSecret: z.boolean().default(false),
+      })
+      .default({ audience: 'chat', allowSharedSecret: false }),
     throttle: z
       .object({
         defaultTier: z.string().default('free'),

@@ -22,6 +22,8 @@ export function serviceEnvironment(
       HEARTBEAT_MS: String(settings.throttle.heartbeatMs),
       THROTTLE_FAIL_OPEN: String(settings.throttle.failOpen),
       JWT_AUDIENCE: settings.auth.audience,
+      DEPLOY_ENV: settings.environment,
+      AUTH_ALLOW_HS256: String(settings.auth.allowSharedSecret),
       ...(settings.auth.issuer ? { JWT_ISSUER: settings.auth.issuer } : {}),
       ...(settings.auth.jwksUrl ? { JWT_JWKS_URL: settings.auth.jwksUrl } : {}),
       POWERTOOLS_METRICS_NAMESPACE: 'StreamingAI',

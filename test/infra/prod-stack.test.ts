@@ -37,6 +37,8 @@ describe('prod stack', () => {
       JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
       JWT_ISSUER: 'https://auth.example.com/',
       JWT_AUDIENCE: 'chat',
+      DEPLOY_ENV: 'prod',
+      AUTH_ALLOW_HS256: 'false',
     });
     expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 900, reservedConcurrentExecutions: 200 });
   });

@@ -2,6 +2,8 @@
 // so a misconfigured deployment fails at cold start with a clear message.
 import { z } from 'zod';
 import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './providers/catalog.js';
+import { parseUrlAllowlist } from './attachments/url-allowlist.js';
+import type { AttachmentSettings } from './attachments/attachment-survey.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -48,6 +50,30 @@ const environmentSchema = z.object({
   DEPLOY_ENV: z.enum(['local', 'dev', 'prod']).default('local'),
   // Prod verifies tokens against JWKS; a shared HS256 secret there is an explicit opt-in.
   AUTH_ALLOW_HS256: booleanFlag.default(false),
+  // Attachments (UI `file` parts): URLs only from these hosts (none when empty), sizes capped.
+  ATTACHMENT_URL_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseUrlAllowlist(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
+  ATTACHMENTS_MAX_TOTAL_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_URLS: z.coerce.number().int().nonnegative().max(100).default(8),
+  ATTACHMENT_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
 });
 
 /** Rules between variables, checked after each one is valid on its own. */
@@ -58,6 +84,9 @@ const checkedEnvironmentSchema = environmentSchema.superRefine((e, ctx) => {
       path: ['JWT_SECRET'],
       message: 'prod verifies tokens with JWT_JWKS_URL; a shared secret needs AUTH_ALLOW_HS256=true',
     });
+  }
+  if (e.ATTACHMENT_MAX_BYTES > e.ATTACHMENTS_MAX_TOTAL_BYTES) {
+    ctx.addIssue({ code: 'custom', path: ['ATTACHMENT_MAX_BYTES'], message: 'exceeds ATTACHMENTS_MAX_TOTAL_BYTES' });
   }
 });
 
@@ -74,6 +103,7 @@ export interface ServiceConfig {
   providerKeys: { openai?: string; groq?: string };
   tools: { enabled: boolean; approvalSecret?: string };
   localModelUrl?: string;
+  attachments: AttachmentSettings;
   catalog: ModelCatalog;
   tables: { tiers: string; credits: string; sessions: string };
   dynamoEndpoint?: string;
@@ -105,6 +135,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
     tools: { enabled: e.TOOLS_ENABLED, approvalSecret: e.TOOL_APPROVAL_SECRET },
     localModelUrl: e.LOCAL_MODEL_URL,
+    attachments: {
+      allowlist: e.ATTACHMENT_URL_ALLOWLIST,
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      maxTotalBytes: e.ATTACHMENTS_MAX_TOTAL_BYTES,
+      maxUrls: e.ATTACHMENT_MAX_URLS,
+      fetchTimeoutMs: e.ATTACHMENT_FETCH_TIMEOUT_MS,
+    },
     catalog: e.MODEL_CATALOG ?? defaultModelCatalog,
     tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,

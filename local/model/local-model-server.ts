@@ -10,7 +10,17 @@ import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
 const messageSchema = z.looseObject({
   role: z.string(),
   content: z
-    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()])
+    .union([
+      z.string(),
+      z.array(
+        z.looseObject({
+          type: z.string(),
+          text: z.string().optional(),
+          image_url: z.looseObject({ url: z.string() }).optional(),
+        }),
+      ),
+      z.null(),
+    ])
     .optional(),
 });
 const completionRequestSchema = z.looseObject({
@@ -40,6 +50,10 @@ export interface ModelServerStats {
   maxActive: number;
   /** Content tokens sent, over all requests. */
   tokensSent: number;
+  /** Bytes of images received inline (data URLs), over all requests. */
+  inlineImageBytes: number;
+  /** Images received as URLs for the model to fetch itself, over all requests. */
+  imageUrls: number;
 }
 
 export interface LocalModelServerOptions {
@@ -93,6 +107,8 @@ export async function startLocalModelServer(
     active: 0,
     maxActive: 0,
     tokensSent: 0,
+    inlineImageBytes: 0,
+    imageUrls: 0,
   };
   const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
@@ -108,11 +124,26 @@ export async function startLocalModelServer(
     if (!parsed.success) {
       return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
     }
+    countImages(parsed.data.messages, stats);
     return generate(parsed.data, reply, stats, tokensPerSecond);
   });
 
   const address = await app.listen({ port, host: '127.0.0.1' });
   return { url: `${address}/v1`, stats, close: () => app.close() };
+}
+
+/** What a vision model would receive: image bytes inline, or URLs it would go and fetch. */
+function countImages(messages: ChatMessage[], stats: ModelServerStats): void {
+  for (const message of messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content) {
+      const url = part.image_url?.url;
+      if (url === undefined) continue;
+      if (url.startsWith('data:'))
+        stats.inlineImageBytes += Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').length;
+      else stats.imageUrls += 1;
+    }
+  }
 }
 
 async function generate(

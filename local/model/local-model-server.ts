@@ -5,7 +5,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
+import {
+  bounded,
+  defaultKnobLimits,
+  knobProblem,
+  scriptFor,
+  speedFor,
+  splitKeepingSpaces,
+  tokensOf,
+  type KnobLimits,
+  type Script,
+} from './knobs.js';
 
 const messageSchema = z.looseObject({
   role: z.string(),
@@ -59,7 +69,12 @@ export interface ModelServerStats {
 export interface LocalModelServerOptions {
   /** Streaming speed; 0 streams as fast as the socket takes it. */
   tokensPerSecond?: number;
+  /** Bounds on what one request may ask for; an answer never exceeds `maxWords` tokens. */
+  limits?: Partial<KnobLimits>;
 }
+
+const invalidRequest = (reply: FastifyReply, message: string) =>
+  reply.code(400).send({ error: { message, type: 'invalid_request_error' } });
 
 export interface LocalModelServer {
   url: string;
@@ -111,6 +126,7 @@ export async function startLocalModelServer(
     imageUrls: 0,
   };
   const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
+  const limits: KnobLimits = { ...defaultKnobLimits, ...options.limits };
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
 
   app.get('/v1/models', async () => ({
@@ -121,11 +137,15 @@ export async function startLocalModelServer(
   app.post('/v1/chat/completions', async (request, reply) => {
     stats.requests += 1;
     const parsed = completionRequestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
-    }
+    if (!parsed.success) return invalidRequest(reply, parsed.error.message);
     countImages(parsed.data.messages, stats);
-    return generate(parsed.data, reply, stats, tokensPerSecond);
+    const plan = planFor(
+      parsed.data.messages,
+      (parsed.data.tools ?? []).map((t) => t.function.name),
+    );
+    const problem = plan.kind === 'tool-report' ? undefined : knobProblem(plan, limits);
+    if (problem) return invalidRequest(reply, `the last user message ${problem}`);
+    return generate(parsed.data, plan, reply, stats, { tokensPerSecond, maxWords: limits.maxWords });
   });
 
   const address = await app.listen({ port, host: '127.0.0.1' });
@@ -148,16 +168,13 @@ function countImages(messages: ChatMessage[], stats: ModelServerStats): void {
 
 async function generate(
   body: CompletionRequest,
+  plan: Plan,
   reply: FastifyReply,
   stats: ModelServerStats,
-  tokensPerSecond: number,
+  settings: { tokensPerSecond: number; maxWords: number },
 ) {
-  const plan = planFor(
-    body.messages,
-    (body.tools ?? []).map((t) => t.function.name),
-  );
-  tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
-  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY;
+  const tokensPerSecond = speedFor(lastUserText(body.messages)) ?? settings.tokensPerSecond;
+  const maxTokens = Math.min(body.max_completion_tokens ?? body.max_tokens ?? settings.maxWords, settings.maxWords);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const promptTokens = countPromptTokens(body.messages);
@@ -172,30 +189,34 @@ async function generate(
 
   const toolCall =
     plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
-  const allTokens =
-    plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? (plan.text.match(/\s*\S+/g) ?? []) : tokensOf(plan);
-  const tokens = allTokens.slice(0, Number.isFinite(maxTokens) ? maxTokens : undefined);
-  const finishReason = toolCall ? 'tool_calls' : tokens.length < allTokens.length ? 'length' : 'stop';
-  const completionTokens = toolCall ? 1 + Math.ceil(toolCall.args.length / 4) : tokens.length;
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
+  const source =
+    plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? splitKeepingSpaces(plan.text) : tokensOf(plan);
+  const answer = bounded(source, maxTokens);
+  // Known once the tokens have been read.
+  const finishReason = () => (toolCall ? 'tool_calls' : answer.state.truncated ? 'length' : 'stop');
+  const usage = () => {
+    const completionTokens = toolCall ? 1 + Math.ceil(toolCall.args.length / 4) : answer.state.count;
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
   };
 
   if (!body.stream) {
+    const content = [...answer.tokens].join('');
     stats.completed += 1;
-    stats.tokensSent += tokens.length;
+    stats.tokensSent += answer.state.count;
     return {
       id,
       object: 'chat.completion',
       created,
       model: body.model,
-      usage,
+      usage: usage(),
       choices: [
         {
           index: 0,
-          finish_reason: finishReason,
+          finish_reason: finishReason(),
           message: toolCall
             ? {
                 role: 'assistant',
@@ -204,7 +225,7 @@ async function generate(
                   { id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: toolCall.args } },
                 ],
               }
-            : { role: 'assistant', content: tokens.join('') },
+            : { role: 'assistant', content },
         },
       ],
     };
@@ -247,7 +268,7 @@ async function generate(
         ]),
       );
     }
-    for (const token of tokens) {
+    for (const token of answer.tokens) {
       await pause();
       if (clientGone) {
         stats.aborted += 1;
@@ -262,8 +283,8 @@ async function generate(
       raw.destroy(); // a broken upstream: no finish chunk, no [DONE]
       return;
     }
-    send(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]));
-    if (body.stream_options?.include_usage) send(chunk([], { usage }));
+    send(chunk([{ index: 0, delta: {}, finish_reason: finishReason() }]));
+    if (body.stream_options?.include_usage) send(chunk([], { usage: usage() }));
     send('[DONE]');
     raw.end();
     stats.completed += 1;

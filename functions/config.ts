@@ -2,6 +2,8 @@
 // so a misconfigured deployment fails at cold start with a clear message.
 import { z } from 'zod';
 import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './shared/catalog.js';
+import { parseUrlAllowlist } from './attachments/url-allowlist.js';
+import type { AttachmentSettings } from './attachments/attachment-survey.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -39,12 +41,53 @@ const environmentSchema = z.object({
   THROTTLE_FAIL_OPEN: booleanFlag.default(false),
   DEFAULT_TIER: z.string().min(1).default('free'),
   SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(0),
-  HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   CORS_ORIGINS: z.string().default('*'),
   STREAM_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).optional(),
   TOOLS_ENABLED: booleanFlag.default(true),
   TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
+  // Which deployment this is; `prod` holds the service to its stricter rules.
+  DEPLOY_ENV: z.enum(['local', 'dev', 'prod']).default('local'),
+  // Prod verifies tokens against JWKS; a shared HS256 secret there is an explicit opt-in.
+  AUTH_ALLOW_HS256: booleanFlag.default(false),
+  // Attachments (UI `file` parts): URLs only from these hosts (none when empty), sizes capped.
+  ATTACHMENT_URL_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseUrlAllowlist(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
+  ATTACHMENTS_MAX_TOTAL_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_URLS: z.coerce.number().int().nonnegative().max(100).default(8),
+  ATTACHMENT_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
+});
+
+/** Rules between variables, checked after each one is valid on its own. */
+const checkedEnvironmentSchema = environmentSchema.superRefine((e, ctx) => {
+  if (e.DEPLOY_ENV === 'prod' && e.JWT_SECRET && !e.JWT_JWKS_URL && !e.AUTH_ALLOW_HS256) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: 'prod verifies tokens with JWT_JWKS_URL; a shared secret needs AUTH_ALLOW_HS256=true',
+    });
+  }
+  if (e.ATTACHMENT_MAX_BYTES > e.ATTACHMENTS_MAX_TOTAL_BYTES) {
+    ctx.addIssue({ code: 'custom', path: ['ATTACHMENT_MAX_BYTES'], message: 'exceeds ATTACHMENTS_MAX_TOTAL_BYTES' });
+  }
 });
 
 export interface AuthConfig {
@@ -60,6 +103,7 @@ export interface ServiceConfig {
   providerKeys: { openai?: string; groq?: string };
   tools: { enabled: boolean; approvalSecret?: string };
   localModelUrl?: string;
+  attachments: AttachmentSettings;
   catalog: ModelCatalog;
   tables: { tiers: string; credits: string; sessions: string };
   dynamoEndpoint?: string;
@@ -71,7 +115,6 @@ export interface ServiceConfig {
     failOpen: boolean;
     defaultTier: string;
     signupCredits: number;
-    heartbeatMs: number;
     tierCacheMs: number;
   };
 }
@@ -81,7 +124,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
-  const parsed = environmentSchema.safeParse(env);
+  const parsed = checkedEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid service configuration: ${details}`);
@@ -93,6 +136,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
     tools: { enabled: e.TOOLS_ENABLED, approvalSecret: e.TOOL_APPROVAL_SECRET },
     localModelUrl: e.LOCAL_MODEL_URL,
+    attachments: {
+      allowlist: e.ATTACHMENT_URL_ALLOWLIST,
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      maxTotalBytes: e.ATTACHMENTS_MAX_TOTAL_BYTES,
+      maxUrls: e.ATTACHMENT_MAX_URLS,
+      fetchTimeoutMs: e.ATTACHMENT_FETCH_TIMEOUT_MS,
+    },
     catalog: e.MODEL_CATALOG ?? defaultModelCatalog,
     tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
@@ -103,7 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       failOpen: e.THROTTLE_FAIL_OPEN,
       defaultTier: e.DEFAULT_TIER,
       signupCredits: e.SIGNUP_CREDITS,
-      heartbeatMs: e.HEARTBEAT_MS,
       tierCacheMs: e.TIER_CACHE_MS,
     },
   };

@@ -48,10 +48,9 @@ export const stackConfigSchema = z
       .object({
         defaultTier: z.string().default('free'),
         signupCredits: z.number().int().nonnegative().default(0),
-        heartbeatMs: z.number().int().min(1_000).max(60_000).default(5_000),
         failOpen: z.boolean().default(false),
       })
-      .default({ defaultTier: 'free', signupCredits: 0, heartbeatMs: 5_000, failOpen: false }),
+      .default({ defaultTier: 'free', signupCredits: 0, failOpen: false }),
     sweepSchedule: z
       .string()
       .regex(/^(rate|cron)\(.+\)$/)

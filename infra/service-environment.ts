@@ -16,7 +16,6 @@ export function serviceEnvironment(settings: StackConfig, tables: Tables): pulum
       MODEL_CATALOG: JSON.stringify(settings.models),
       DEFAULT_TIER: settings.throttle.defaultTier,
       SIGNUP_CREDITS: String(settings.throttle.signupCredits),
-      HEARTBEAT_MS: String(settings.throttle.heartbeatMs),
       STREAM_TIMEOUT_SECONDS: String(settings.streamTimeoutSeconds),
       THROTTLE_FAIL_OPEN: String(settings.throttle.failOpen),
       JWT_AUDIENCE: settings.auth.audience,

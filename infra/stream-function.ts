@@ -25,7 +25,7 @@ export function createStreamFunction(
     // Only a stack that opted in may verify chat tokens with a shared secret in prod; the
     // function refuses to start otherwise (it reads this with DEPLOY_ENV).
     environment: settings.auth.allowSharedSecret
-      ? environment.apply((variables) => ({ ...variables, AUTH_ALLOW_SHARED_SECRET: 'true' }))
+      ? environment.apply((variables) => ({ ...variables, AUTH_ALLOW_HS256: 'true' }))
       : environment,
     secret,
     tables: [

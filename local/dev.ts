@@ -14,6 +14,7 @@ const stack = await startLocalStack({
   tokensPerSecond: Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 40),
   jwtSecret: devJwtSecret(),
   adminToken: devAdminToken(),
+  playgroundTokens: true, // the playground's dev tokens exist only here, for loopback clients
   environment: {
     SIGNUP_CREDITS: process.env.SIGNUP_CREDITS ?? '5000000',
     DEFAULT_TIER: process.env.DEFAULT_TIER ?? 'pro',

@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   logger?: boolean;
   /** How often the local sweeper runs (the schedule in AWS); 0 disables the timer. */
   sweepIntervalMs?: number;
+  /** Let the playground hand dev tokens to loopback clients (`npm run dev`); off unless asked for. */
+  playgroundTokens?: boolean;
 }
 
 export interface LocalStack {
@@ -117,8 +119,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ).unref()
       : undefined;
 
-  // The playground page at / (a local tool: it hands out dev tokens).
-  registerPlayground(app, { jwtSecret: options.jwtSecret });
+  // The playground page at /; under `npm run dev` it also hands out dev tokens.
+  registerPlayground(app, { jwtSecret: options.jwtSecret, devTokens: options.playgroundTokens ?? false });
 
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
   await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));

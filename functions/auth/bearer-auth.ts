@@ -3,6 +3,7 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyResult } from 'jose';
 import { httpError } from '../http/errors.js';
 import { ConfigError, type AuthConfig } from '../config.js';
+import { userIdSchema } from './user-id.js';
 
 export interface Caller {
   userId: string;
@@ -35,13 +36,17 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   return async (header) => {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match) throw unauthorized('missing bearer token');
+    let payload: JWTVerifyResult['payload'];
     try {
-      const { payload } = await verify(match[1]!);
-      return { userId: payload.sub! };
+      ({ payload } = await verify(match[1]!));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
       if (err instanceof joseErrors.JOSEError) throw unauthorized('invalid token');
       throw err;
     }
+    // A valid signature over a bad subject is still no identity: refuse, never coerce.
+    const userId = userIdSchema.safeParse(payload.sub);
+    if (!userId.success) throw unauthorized('token subject is not a valid user id');
+    return { userId: userId.data };
   };
 }

@@ -16,6 +16,7 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import { preloadTokenCounters } from '../tokens/token-counter.js';
 import { demoTools } from '../tools/demo-tools.js';
 import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
+import { createAttachmentGuard } from '../attachments/attachment-guard.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -38,6 +39,7 @@ export function buildChatStreamHandler(
     gate: buildGate(config, logger, store),
     tools: config.tools.enabled ? buildTools(db, store, config.tables.credits) : undefined,
     toolApprovalSecret: config.tools.approvalSecret,
+    attachments: createAttachmentGuard(config.attachments),
     logger,
   });
 }

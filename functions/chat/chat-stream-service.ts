@@ -28,6 +28,7 @@ import { onBodyEnd, type BodyEnd } from './stream-end.js';
 import type { AdmittedStream, StreamExit, StreamGate } from './stream-gate.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { answersConfirmation, resolveConfirmations } from '../tools/legacy-confirmations.js';
+import type { AttachmentGuard } from '../attachments/attachment-guard.js';
 
 export const chatStreamPath = '/api/ai/chat-stream';
 
@@ -42,6 +43,8 @@ export interface ChatStreamDependencies {
   tools?: ToolRegistry;
   /** Signs tool approval requests so a client cannot forge an approval. */
   toolApprovalSecret?: string;
+  /** The only way to files behind URLs: caps, allowlist, guarded fetches. */
+  attachments: AttachmentGuard;
 }
 
 /** A response whose `done` resolves once its stream has been settled (or at once for plain responses). */
@@ -79,8 +82,11 @@ async function handle(
       headers: { allow: 'POST' },
     });
   }
-  const chat = await parseChatRequest(req, deps);
+  const parsed = await parseChatRequest(req, deps);
+  deps.attachments.check(parsed.conversation); // sizes and URL hosts, before authentication
   const caller = await deps.authenticate(req.headers.authorization);
+  // URL attachments are fetched now, through the guard: a refusal is a 4xx before admission.
+  const chat = { ...parsed, conversation: await deps.attachments.inline(parsed.conversation, clientGone) };
   const registry = deps.tools?.size ? deps.tools : undefined;
 
   const plainMessages = await toModelMessages(chat.conversation);
@@ -125,6 +131,7 @@ async function handle(
     experimental_toolApprovalSecret: deps.toolApprovalSecret,
     stopWhen: stepCountIs(admitted.maxSteps),
     maxRetries: 1,
+    experimental_download: deps.attachments.download, // the SDK never fetches a URL by itself
     onError: ({ error }) =>
       deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
   });

@@ -9,7 +9,7 @@
 //   _ID, _URL, _URI, _TABLE, _PATH, _FILE, _PARAM, _PARAMETER, _HEADER (SECRETS_ARN);
 // - TOKENS is a count of model tokens, not a secret (MAX_TOKENS_PER_REQUEST);
 // - a value that is a boolean or a number is a setting, not a secret
-//   (AUTH_ALLOW_SHARED_SECRET=true);
+//   (AUTH_ALLOW_HS256=true);
 // - any value shaped like a known credential fails whatever its name (OpenAI and Groq API
 //   keys, AWS access key ids, Slack tokens, PEM private keys, JWTs).
 import * as aws from '@pulumi/aws';

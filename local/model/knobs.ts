@@ -8,6 +8,8 @@
 //   "... at R tokens per second" -> this answer streams at R tokens/s
 //   "... in chunks of K"    -> K words per streamed chunk (large chunks, as busy servers send)
 //   "... ignoring max tokens" -> streams the whole answer whatever max_tokens says (some servers do)
+// A request never makes the server build a whole answer in memory: tokens are made as
+// they are sent, at most `maxWords` of them, and knobs asking for more are a 400.
 export type Script =
   | { kind: 'words'; count: number }
   | { kind: 'echo'; text: string }
@@ -54,8 +56,28 @@ export function scriptFor(lastUserText: string): Script {
   return { kind: 'greeting' };
 }
 
-/** The text pieces a script streams, one token each. */
-export function tokensOf(script: Exclude<Script, { kind: 'tool' }>): string[] {
+export interface KnobLimits {
+  /** Most words one answer may ask for ("N words", "fail after N words"). */
+  maxWords: number;
+  /** Most tool calls one answer may ask for ("K times"). */
+  maxToolCalls: number;
+}
+
+/** Generous for any test or demo, small enough that no request can exhaust the dev process. */
+export const defaultKnobLimits: KnobLimits = { maxWords: 100_000, maxToolCalls: 100 };
+
+/** Why a script asks for more than the server will do, or undefined when it is fine. */
+export function knobProblem(script: Script, limits: KnobLimits): string | undefined {
+  const words = script.kind === 'words' ? script.count : script.kind === 'fail' ? script.afterWords : 0;
+  if (words > limits.maxWords) return `asks for ${words} words; the local model writes at most ${limits.maxWords}`;
+  if (script.kind === 'tool' && script.times > limits.maxToolCalls) {
+    return `asks for ${script.times} tool calls; the local model makes at most ${limits.maxToolCalls}`;
+  }
+  return undefined;
+}
+
+/** The text pieces a script streams, one token each, made as they are read: never the whole answer at once. */
+export function tokensOf(script: Exclude<Script, { kind: 'tool' }>): Iterable<string> {
   switch (script.kind) {
     case 'words':
       return numberedWords(script.count);
@@ -68,6 +90,10 @@ export function tokensOf(script: Exclude<Script, { kind: 'tool' }>): string[] {
   }
 }
 
-const numberedWords = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 'w1' : ` w${i + 1}`));
+function* numberedWords(count: number): Generator<string> {
+  for (let i = 1; i <= count; i++) yield i === 1 ? 'w1' : ` w${i}`;
+}
 
-const splitKeepingSpaces = (text: string) => text.match(/\s*\S+|\s+$/g) ?? [];
+export function* splitKeepingSpaces(text: string): Generator<string> {
+  for (const match of text.matchAll(/\s*\S+|\s+$/g)) yield match[0];
+}

@@ -5,13 +5,34 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { chunkSizeFor, ignoresMaxTokens, scriptFor, speedFor, tokensOf, type Script } from './knobs.js';
-import { tokensIn, withinTokens } from './model-tokens.js';
+import { boundedByTokens, inChunks, tokensIn } from './model-tokens.js';
+import {
+  chunkSizeFor,
+  defaultKnobLimits,
+  ignoresMaxTokens,
+  knobProblem,
+  scriptFor,
+  speedFor,
+  splitKeepingSpaces,
+  tokensOf,
+  type KnobLimits,
+  type Script,
+} from './knobs.js';
 
 const messageSchema = z.looseObject({
   role: z.string(),
   content: z
-    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() })), z.null()])
+    .union([
+      z.string(),
+      z.array(
+        z.looseObject({
+          type: z.string(),
+          text: z.string().optional(),
+          image_url: z.looseObject({ url: z.string() }).optional(),
+        }),
+      ),
+      z.null(),
+    ])
     .optional(),
 });
 const completionRequestSchema = z.looseObject({
@@ -41,12 +62,21 @@ export interface ModelServerStats {
   maxActive: number;
   /** Content tokens sent, over all requests. */
   tokensSent: number;
+  /** Bytes of images received inline (data URLs), over all requests. */
+  inlineImageBytes: number;
+  /** Images received as URLs for the model to fetch itself, over all requests. */
+  imageUrls: number;
 }
 
 export interface LocalModelServerOptions {
   /** Streaming speed; 0 streams as fast as the socket takes it. */
   tokensPerSecond?: number;
+  /** Bounds on what one request may ask for; an answer never exceeds `maxWords` tokens. */
+  limits?: Partial<KnobLimits>;
 }
+
+const invalidRequest = (reply: FastifyReply, message: string) =>
+  reply.code(400).send({ error: { message, type: 'invalid_request_error' } });
 
 export interface LocalModelServer {
   url: string;
@@ -95,8 +125,11 @@ export async function startLocalModelServer(
     active: 0,
     maxActive: 0,
     tokensSent: 0,
+    inlineImageBytes: 0,
+    imageUrls: 0,
   };
   const tokensPerSecond = options.tokensPerSecond ?? Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 200);
+  const limits: KnobLimits = { ...defaultKnobLimits, ...options.limits };
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
 
   app.get('/v1/models', async () => ({
@@ -107,30 +140,46 @@ export async function startLocalModelServer(
   app.post('/v1/chat/completions', async (request, reply) => {
     stats.requests += 1;
     const parsed = completionRequestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
-    }
-    return generate(parsed.data, reply, stats, tokensPerSecond);
+    if (!parsed.success) return invalidRequest(reply, parsed.error.message);
+    countImages(parsed.data.messages, stats);
+    const plan = planFor(
+      parsed.data.messages,
+      (parsed.data.tools ?? []).map((t) => t.function.name),
+    );
+    const problem = plan.kind === 'tool-report' ? undefined : knobProblem(plan, limits);
+    if (problem) return invalidRequest(reply, `the last user message ${problem}`);
+    return generate(parsed.data, plan, reply, stats, { tokensPerSecond, maxWords: limits.maxWords });
   });
 
   const address = await app.listen({ port, host: '127.0.0.1' });
   return { url: `${address}/v1`, stats, close: () => app.close() };
 }
 
+/** What a vision model would receive: image bytes inline, or URLs it would go and fetch. */
+function countImages(messages: ChatMessage[], stats: ModelServerStats): void {
+  for (const message of messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content) {
+      const url = part.image_url?.url;
+      if (url === undefined) continue;
+      if (url.startsWith('data:'))
+        stats.inlineImageBytes += Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').length;
+      else stats.imageUrls += 1;
+    }
+  }
+}
+
 async function generate(
   body: CompletionRequest,
+  plan: Plan,
   reply: FastifyReply,
   stats: ModelServerStats,
-  tokensPerSecond: number,
+  settings: { tokensPerSecond: number; maxWords: number },
 ) {
-  const plan = planFor(
-    body.messages,
-    (body.tools ?? []).map((t) => t.function.name),
-  );
-  tokensPerSecond = speedFor(lastUserText(body.messages)) ?? tokensPerSecond;
-  const maxTokens = ignoresMaxTokens(lastUserText(body.messages))
-    ? Number.POSITIVE_INFINITY
-    : (body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY);
+  const tokensPerSecond = speedFor(lastUserText(body.messages)) ?? settings.tokensPerSecond;
+  const lastText = lastUserText(body.messages);
+  const asked = ignoresMaxTokens(lastText) ? undefined : (body.max_completion_tokens ?? body.max_tokens);
+  const maxTokens = Math.min(asked ?? settings.maxWords, settings.maxWords);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const promptTokens = countPromptTokens(body.messages);
@@ -145,35 +194,36 @@ async function generate(
 
   const toolCall =
     plan.kind === 'tool' ? { id: `call_${randomUUID().slice(0, 8)}`, name: plan.toolName, args: plan.args } : undefined;
-  const allPieces =
-    plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? (plan.text.match(/\s*\S+/g) ?? []) : tokensOf(plan);
-  const answer = withinTokens(allPieces, maxTokens);
+  const source =
+    plan.kind === 'tool' ? [] : plan.kind === 'tool-report' ? splitKeepingSpaces(plan.text) : tokensOf(plan);
+  const answer = boundedByTokens(source, maxTokens);
   // Several pieces per SSE chunk when asked ("in chunks of K"), as real servers batch under load.
-  const perChunk = chunkSizeFor(lastUserText(body.messages)) ?? 1;
-  const tokens = Array.from({ length: Math.ceil(answer.pieces.length / perChunk) }, (_, i) =>
-    answer.pieces.slice(i * perChunk, (i + 1) * perChunk).join(''),
-  );
-  const finishReason = toolCall ? 'tool_calls' : answer.cut ? 'length' : 'stop';
-  const completionTokens = toolCall ? 1 + tokensIn(toolCall.args) : answer.tokens;
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
+  const chunks = inChunks(answer.pieces, chunkSizeFor(lastText) ?? 1);
+  // Known once the tokens have been read.
+  const finishReason = () => (toolCall ? 'tool_calls' : answer.state.truncated ? 'length' : 'stop');
+  const usage = () => {
+    const completionTokens = toolCall ? 1 + tokensIn(toolCall.args) : answer.state.tokens;
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
   };
 
   if (!body.stream) {
+    const content = [...chunks].join('');
     stats.completed += 1;
-    stats.tokensSent += answer.tokens;
+    stats.tokensSent += answer.state.tokens;
     return {
       id,
       object: 'chat.completion',
       created,
       model: body.model,
-      usage,
+      usage: usage(),
       choices: [
         {
           index: 0,
-          finish_reason: finishReason,
+          finish_reason: finishReason(),
           message: toolCall
             ? {
                 role: 'assistant',
@@ -182,7 +232,7 @@ async function generate(
                   { id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: toolCall.args } },
                 ],
               }
-            : { role: 'assistant', content: tokens.join('') },
+            : { role: 'assistant', content },
         },
       ],
     };
@@ -225,7 +275,7 @@ async function generate(
         ]),
       );
     }
-    for (const token of tokens) {
+    for (const token of chunks) {
       await pause();
       if (clientGone) {
         stats.aborted += 1;
@@ -240,8 +290,8 @@ async function generate(
       raw.destroy(); // a broken upstream: no finish chunk, no [DONE]
       return;
     }
-    send(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]));
-    if (body.stream_options?.include_usage) send(chunk([], { usage }));
+    send(chunk([{ index: 0, delta: {}, finish_reason: finishReason() }]));
+    if (body.stream_options?.include_usage) send(chunk([], { usage: usage() }));
     send('[DONE]');
     raw.end();
     stats.completed += 1;

@@ -9,19 +9,41 @@ export const tokensIn = (text: string): number => (text.length ? countTokens(tex
 /** The first `limit` tokens of a text. */
 export const firstTokens = (text: string, limit: number): string => decode(encode(text, asPlainText).slice(0, limit));
 
-/** Pieces cut so that together they hold at most `limit` tokens (the last one cut mid-piece if need be). */
-export function withinTokens(pieces: string[], limit: number): { pieces: string[]; tokens: number; cut: boolean } {
-  const kept: string[] = [];
-  let tokens = 0;
-  for (const piece of pieces) {
-    const count = tokensIn(piece);
-    if (tokens + count > limit) {
-      const rest = limit - tokens;
-      if (rest > 0) kept.push(firstTokens(piece, rest));
-      return { pieces: kept, tokens: limit, cut: true };
+/**
+ * Yields the pieces of `source` (read lazily) until they hold `limit` tokens, cutting the
+ * piece that crosses the limit mid-piece; `state` says how many tokens went out and
+ * whether the answer was cut.
+ */
+export function boundedByTokens(source: Iterable<string>, limit: number) {
+  const state = { tokens: 0, truncated: false };
+  function* pieces(): Generator<string> {
+    for (const piece of source) {
+      const count = tokensIn(piece);
+      if (state.tokens + count > limit) {
+        const rest = limit - state.tokens;
+        state.truncated = true;
+        if (rest > 0) {
+          state.tokens = limit;
+          yield firstTokens(piece, rest);
+        }
+        return;
+      }
+      state.tokens += count;
+      yield piece;
     }
-    kept.push(piece);
-    tokens += count;
   }
-  return { pieces: kept, tokens, cut: false };
+  return { pieces: pieces(), state };
+}
+
+/** Groups pieces `size` at a time, as a server under load sends several tokens per chunk. */
+export function* inChunks(pieces: Iterable<string>, size: number): Generator<string> {
+  let group: string[] = [];
+  for (const piece of pieces) {
+    group.push(piece);
+    if (group.length >= size) {
+      yield group.join('');
+      group = [];
+    }
+  }
+  if (group.length) yield group.join('');
 }

@@ -1,5 +1,7 @@
 // Serves the playground from the dev server: the page, its script (bundled by esbuild in
-// memory on first request), and a config with a dev token so the page just works.
+// memory on first request), and, under `npm run dev` only, a config with a dev token so
+// the page just works. That token endpoint signs a token for any user, so it answers
+// only clients on this machine.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../functions/config.js';
 import { providerNames } from '../../functions/shared/catalog.js';
 import { signDevToken } from '../dev-token.js';
+import { userIdSchema } from '../../functions/auth/user-id.js';
+import { isLocalClient } from './local-client.js';
 
 const here = import.meta.dirname;
 
@@ -26,7 +30,13 @@ async function bundle(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-export function registerPlayground(app: FastifyInstance, options: { jwtSecret: string }): void {
+export interface PlaygroundOptions {
+  jwtSecret: string;
+  /** Serve `/playground/config.json` with a dev token (to loopback clients only). */
+  devTokens: boolean;
+}
+
+export function registerPlayground(app: FastifyInstance, options: PlaygroundOptions): void {
   let script: Promise<string> | undefined;
 
   app.get('/', async (_request, reply) =>
@@ -41,9 +51,15 @@ export function registerPlayground(app: FastifyInstance, options: { jwtSecret: s
       .send(await script);
   });
 
+  if (!options.devTokens) return;
   app.get('/playground/config.json', async (request, reply) => {
-    const requested = (request.query as { user?: string }).user;
-    const userId = requested && /^[A-Za-z0-9_.-]{1,64}$/.test(requested) ? requested : 'playground';
+    if (!isLocalClient({ remoteAddress: request.socket.remoteAddress, host: request.headers.host })) {
+      return reply.code(403).send({
+        error: { type: 'forbidden', message: 'dev tokens are given only to clients on this machine (localhost)' },
+      });
+    }
+    const requested = userIdSchema.safeParse((request.query as { user?: string }).user);
+    const userId = requested.success ? requested.data : 'playground';
     const config = loadConfig();
     const available = {
       openai: Boolean(config.providerKeys.openai),

@@ -9,6 +9,7 @@ import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
+  playgroundTokens: true,
   environment: { MODEL_CATALOG: JSON.stringify(testCatalog), TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
 });
 let browser: Browser;

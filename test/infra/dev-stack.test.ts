@@ -118,7 +118,7 @@ describe('dev stack', () => {
   it('tells the functions which deployment they run in, and does not opt dev into anything', () => {
     for (const name of ['chat-stream', 'admin-api', 'sweeper'])
       expect(run.named(name).inputs.environment.variables.DEPLOY_ENV).toBe('dev');
-    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
+    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_HS256');
   });
 
   it('runs the sweeper on a schedule', () => {

@@ -13,12 +13,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('prod stack opted into a shared JWT secret', () => {
-  it('passes AUTH_ALLOW_SHARED_SECRET=true and DEPLOY_ENV=prod to the chat function only', () => {
+  it('passes AUTH_ALLOW_HS256=true and DEPLOY_ENV=prod to the chat function only', () => {
     const chat = run.named('chat-stream').inputs.environment.variables;
-    expect(chat).toMatchObject({ AUTH_ALLOW_SHARED_SECRET: 'true', DEPLOY_ENV: 'prod' });
+    expect(chat).toMatchObject({ AUTH_ALLOW_HS256: 'true', DEPLOY_ENV: 'prod' });
     expect(chat).not.toHaveProperty('JWT_JWKS_URL');
     for (const name of ['admin-api', 'sweeper'])
-      expect(run.named(name).inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
+      expect(run.named(name).inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_HS256');
   });
 
   it("keeps the shared secret in the chat stream's secret, nowhere in plain text", () => {

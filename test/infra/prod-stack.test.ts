@@ -43,7 +43,7 @@ describe('prod stack', () => {
       DEPLOY_ENV: 'prod',
     });
     // JWKS, so no opt-in to a shared secret.
-    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_SHARED_SECRET');
+    expect(run.named('chat-stream').inputs.environment.variables).not.toHaveProperty('AUTH_ALLOW_HS256');
     expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 900, reservedConcurrentExecutions: 200 });
   });
 

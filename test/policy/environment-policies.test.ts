@@ -18,7 +18,7 @@ describe('no-literal-secrets-in-env', () => {
         MAX_TOKENS_PER_REQUEST: '10000',
         TOKENS_PER_MINUTE: 'unbounded',
         TOKENIZER_MODEL: 'o200k_base',
-        AUTH_ALLOW_SHARED_SECRET: 'true',
+        AUTH_ALLOW_HS256: 'true',
         JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
         API_KEY_PARAMETER: '/chat/openai',
         DEPLOY_ENV: 'prod',

@@ -15,6 +15,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { demoTools } from '../tools/demo-tools.js';
 import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
+import type { ServiceLogger } from '../observability/logger.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -34,20 +35,25 @@ export function buildChatStreamHandler(
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
     gate: buildGate(config, logger, store),
-    tools: config.tools.enabled ? buildTools(db, store, config.tables.credits) : undefined,
+    tools: config.tools.enabled ? buildTools(db, store, config.tables.credits, logger) : undefined,
     toolApprovalSecret: config.tools.approvalSecret,
     logger,
   });
 }
 
 /** The deployment's tools: the demo set. A deployment lists its own here. */
-function buildTools(db: DynamoDBDocumentClient, store: DynamoThrottleStore, table: string): ToolRegistry {
+function buildTools(
+  db: DynamoDBDocumentClient,
+  store: DynamoThrottleStore,
+  table: string,
+  logger: ServiceLogger,
+): ToolRegistry {
   const definitions = demoTools({
     getAccount: (userId) => store.getAccount(userId),
     notes: new DynamoNotesStore(db, table),
     clock: Date.now,
   });
-  return new ToolRegistry(definitions, new DynamoToolRunStore(db, table));
+  return new ToolRegistry(definitions, new DynamoToolRunStore(db, table), { logger });
 }
 
 function buildGate(

@@ -4,6 +4,7 @@
 // refusal the model can read. Arguments are checked against the tool's schema first.
 import type { LegacyMessage, LegacyToolInvocation } from '../chat/legacy-messages.js';
 import type { ToolRegistry, RequestToolContext } from './tool-registry.js';
+import { ToolFailure } from './tool-failure.js';
 
 /** true for yes, false for no, undefined when the result is not an answer. */
 export function confirmationAnswer(result: unknown): boolean | undefined {
@@ -65,6 +66,8 @@ async function resultFor(
   try {
     return await registry.run(definition, input.data, { ...request, toolCallId: invocation.toolCallId });
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+    // The registry fails a run only with a ToolFailure, whose text is safe to show.
+    if (err instanceof ToolFailure) return { error: err.message };
+    throw err;
   }
 }

@@ -43,7 +43,8 @@ const environmentSchema = z.object({
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   CORS_ORIGINS: z.string().default('*'),
   TOOLS_ENABLED: booleanFlag.default(true),
-  TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
+  // Signs tool confirmations; required while tools are enabled (checked where the chat stream is built).
+  TOOL_APPROVAL_SECRET: z.string().min(32, 'TOOL_APPROVAL_SECRET must be at least 32 characters').optional(),
 });
 
 export interface AuthConfig {

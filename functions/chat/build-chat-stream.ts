@@ -1,6 +1,6 @@
 // Composition root of the chat-stream function: configuration in, a ready handler out.
 // Built once per Lambda container (or local server) and reused across requests.
-import { loadConfig, type ServiceConfig } from '../config.js';
+import { ConfigError, loadConfig, type ServiceConfig } from '../config.js';
 import { createAuthenticator } from '../auth/bearer-auth.js';
 import { createLanguageModelResolver } from '../providers/language-models.js';
 import { createLogger } from '../observability/logger.js';
@@ -26,6 +26,11 @@ export function buildChatStreamHandler(
   config: ServiceConfig = loadConfig(),
   overrides: BuildOverrides = {},
 ): ChatStreamHandler {
+  // Tools that need confirmation must not run on confirmations nobody signed: refuse to start.
+  if (config.tools.enabled && !config.tools.approvalSecret)
+    throw new ConfigError(
+      'TOOL_APPROVAL_SECRET is required while tools are enabled (it signs tool confirmations); set it, or TOOLS_ENABLED=false',
+    );
   const logger = createLogger('chat-stream');
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const store = new DynamoThrottleStore(db, config.tables);

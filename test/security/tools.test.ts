@@ -1,14 +1,17 @@
-// Issue 11, tools: a tool's internal errors never reach the client. Asserted on what the
-// client sees (protocol parts) and on what happened underneath (the notes store, the log).
+// Issue 11, tools: no tools without an approval secret; a tool's internal errors never
+// reach the client. Asserted on what the client sees (status and JSON body, protocol
+// parts) and on what happened underneath (the notes store, DynamoDB requests, the log).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { UIMessage } from 'ai';
-import { useInstrumentedStack } from '../helpers/instrumented-stack.js';
-import { postChat } from '../helpers/chat-client.js';
+import { useInstrumentedStack, type DynamoRequest } from '../helpers/instrumented-stack.js';
+import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream } from '../helpers/protocol-readers.js';
 import { answerApprovals, legacyAnswer } from '../helpers/tool-answers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
+import { buildChatStreamHandler } from '../../functions/chat/build-chat-stream.js';
+import { ConfigError, loadConfig } from '../../functions/config.js';
 import type { Tier } from '../../functions/throttle/tier.js';
 
 const stack = useInstrumentedStack({
@@ -32,6 +35,39 @@ async function userOn(overrides: Partial<Tier> = {}) {
 const newChat = () => `chat-${randomUUID().slice(0, 8)}`;
 const post = (token: string, chatId: string, messages: unknown[]) =>
   postChat(stack(), { token, body: { id: chatId, messages } });
+
+/** The DynamoDB requests the service sent while `work` ran. */
+async function requestsDuring<T>(work: () => Promise<T>): Promise<{ result: T; requests: DynamoRequest[] }> {
+  const before = stack().requests.length;
+  const result = await work();
+  return { result, requests: stack().requests.slice(before) };
+}
+
+describe('cold start', () => {
+  it('refuses to start when tools are enabled and no approval secret is configured', async () => {
+    const { TOOL_APPROVAL_SECRET: _secret, ...withoutSecret } = stack().environment;
+    expect(() => buildChatStreamHandler(loadConfig(withoutSecret))).toThrow(ConfigError);
+    expect(() => buildChatStreamHandler(loadConfig(withoutSecret))).toThrow(/TOOL_APPROVAL_SECRET is required/);
+    expect(() => loadConfig({ ...withoutSecret, TOOL_APPROVAL_SECRET: 'too-short' })).toThrow(/at least 32/);
+    expect(() => buildChatStreamHandler(loadConfig({ ...withoutSecret, TOOLS_ENABLED: 'false' }))).not.toThrow();
+
+    // Behind the Function URL: the cold start fails with the ConfigError in the log, the caller gets a bare 500.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const url = await stack().serve(() => buildChatStreamHandler(loadConfig(withoutSecret)));
+      const { token } = await userOn();
+      const { result: response, requests } = await requestsDuring(() =>
+        postChat({ streamUrl: url }, { token, body: legacyBody('3 words') }),
+      );
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: { type: 'internal_error', message: 'internal error' } });
+      expect(requests).toEqual([]);
+      expect(logged.mock.calls.flat().join(' ')).toMatch(/ConfigError: TOOL_APPROVAL_SECRET is required/);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
 
 describe('tool errors', () => {
   it("turns a store failure inside a tool into a generic tool error, without the store's text", async () => {

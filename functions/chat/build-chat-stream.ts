@@ -1,6 +1,6 @@
 // Composition root of the chat-stream function: configuration in, a ready handler out.
 // Built once per Lambda container (or local server) and reused across requests.
-import { ConfigError, loadConfig, type ServiceConfig } from '../config.js';
+import { loadConfig, type ServiceConfig } from '../config.js';
 import { createAuthenticator } from '../auth/bearer-auth.js';
 import { createLanguageModelResolver } from '../providers/language-models.js';
 import { createLogger } from '../observability/logger.js';
@@ -15,6 +15,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { demoTools } from '../tools/demo-tools.js';
 import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
+import { ToolTurns } from '../tools/tool-turns.js';
+import { ConfirmationKeys } from '../tools/confirmation-keys.js';
 import type { ServiceLogger } from '../observability/logger.js';
 
 export interface BuildOverrides {
@@ -26,11 +28,6 @@ export function buildChatStreamHandler(
   config: ServiceConfig = loadConfig(),
   overrides: BuildOverrides = {},
 ): ChatStreamHandler {
-  // Tools that need confirmation must not run on confirmations nobody signed: refuse to start.
-  if (config.tools.enabled && !config.tools.approvalSecret)
-    throw new ConfigError(
-      'TOOL_APPROVAL_SECRET is required while tools are enabled (it signs tool confirmations); set it, or TOOLS_ENABLED=false',
-    );
   const logger = createLogger('chat-stream');
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const store = new DynamoThrottleStore(db, config.tables);
@@ -40,25 +37,27 @@ export function buildChatStreamHandler(
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
     gate: buildGate(config, logger, store),
-    tools: config.tools.enabled ? buildTools(db, store, config.tables.credits, logger) : undefined,
-    toolApprovalSecret: config.tools.approvalSecret,
+    tools: config.tools.enabled ? buildTools(config, db, store, logger) : undefined,
     logger,
   });
 }
 
-/** The deployment's tools: the demo set. A deployment lists its own here. */
+/** The deployment's tools: the demo set. A deployment lists its own here. Fails without an approval secret. */
 function buildTools(
+  config: ServiceConfig,
   db: DynamoDBDocumentClient,
   store: DynamoThrottleStore,
-  table: string,
   logger: ServiceLogger,
-): ToolRegistry {
+): ToolTurns {
+  const keys = ConfirmationKeys.fromSecret(config.tools.approvalSecret);
+  const table = config.tables.credits;
   const definitions = demoTools({
     getAccount: (userId) => store.getAccount(userId),
     notes: new DynamoNotesStore(db, table),
     clock: Date.now,
   });
-  return new ToolRegistry(definitions, new DynamoToolRunStore(db, table), { logger });
+  const registry = new ToolRegistry(definitions, new DynamoToolRunStore(db, table), { logger });
+  return new ToolTurns(registry, keys);
 }
 
 function buildGate(

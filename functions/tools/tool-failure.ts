@@ -11,6 +11,10 @@ export class ToolFailure extends Error {
 }
 
 export const toolFailures = {
+  /** Forged, altered, or signed for another user or chat. */
+  unverified: () => new ToolFailure('tool approval could not be verified'),
+  /** A confirmation from an earlier turn whose call has no recorded outcome. */
+  notRunEarlier: () => new ToolFailure('not run: this confirmation was not answered in the request that asked for it'),
   unknownOutcome: () => new ToolFailure('this tool call was started before and its outcome is unknown'),
   failed: (toolName: string) => new ToolFailure(`tool ${toolName} failed; the details were logged`),
 };

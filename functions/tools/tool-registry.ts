@@ -64,6 +64,14 @@ export class ToolRegistry {
     });
   }
 
+  /** The recorded output of a confirmed call that ran before; never runs it. Throws only a ToolFailure. */
+  recordedOutput(toolName: string, context: ToolContext): Promise<{ output: unknown } | undefined> {
+    return this.guarded(toolName, context, async () => {
+      const recorded = await this.runs.outputOf(context.userId, context.toolCallId);
+      return recorded === 'in_progress' ? undefined : recorded;
+    });
+  }
+
   private async guarded<T>(toolName: string, context: ToolContext, work: () => Promise<T>): Promise<T> {
     try {
       return await work();

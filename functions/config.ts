@@ -45,6 +45,7 @@ const environmentSchema = z.object({
   TOOLS_ENABLED: booleanFlag.default(true),
   // Signs tool confirmations; required while tools are enabled (checked where the chat stream is built).
   TOOL_APPROVAL_SECRET: z.string().min(32, 'TOOL_APPROVAL_SECRET must be at least 32 characters').optional(),
+  MAX_TOOL_CONFIRMATIONS: z.coerce.number().int().min(1).max(100).default(8),
 });
 
 export interface AuthConfig {
@@ -58,7 +59,7 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   auth: AuthConfig;
   providerKeys: { openai?: string; groq?: string };
-  tools: { enabled: boolean; approvalSecret?: string };
+  tools: { enabled: boolean; approvalSecret?: string; maxConfirmations: number };
   localModelUrl?: string;
   catalog: ModelCatalog;
   tables: { tiers: string; credits: string; sessions: string };
@@ -89,7 +90,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
-    tools: { enabled: e.TOOLS_ENABLED, approvalSecret: e.TOOL_APPROVAL_SECRET },
+    tools: {
+      enabled: e.TOOLS_ENABLED,
+      approvalSecret: e.TOOL_APPROVAL_SECRET,
+      maxConfirmations: e.MAX_TOOL_CONFIRMATIONS,
+    },
     localModelUrl: e.LOCAL_MODEL_URL,
     catalog: e.MODEL_CATALOG ?? defaultModelCatalog,
     tables: { tiers: e.TIERS_TABLE, credits: e.CREDITS_TABLE, sessions: e.SESSIONS_TABLE },

@@ -57,7 +57,7 @@ function buildTools(
     clock: Date.now,
   });
   const registry = new ToolRegistry(definitions, new DynamoToolRunStore(db, table), { logger });
-  return new ToolTurns(registry, keys);
+  return new ToolTurns(registry, keys, config.tools.maxConfirmations);
 }
 
 function buildGate(

@@ -70,6 +70,7 @@ async function handle(
   const chat = await parseChatRequest(req, deps);
   const caller = await deps.authenticate(req.headers.authorization);
   const tools = deps.tools?.offered ? deps.tools : undefined;
+  tools?.limitConfirmations(chat.conversation); // before any store work
 
   const plainMessages = await toModelMessages(chat.conversation);
   const admitted = await deps.gate.admit({
@@ -104,7 +105,7 @@ async function handle(
     toolApproval: turn?.toolApproval,
     experimental_toolApprovalSecret: turn?.approvalSecret,
     experimental_transform: turn?.transform,
-    stopWhen: stepCountIs(admitted.maxSteps),
+    stopWhen: stepCountIs(turn?.modelSteps ?? admitted.maxSteps),
     maxRetries: 1,
     onError: ({ error }) =>
       deps.logger.warn('model stream failed', { sessionId: admitted.sessionId, error: String(error) }),
@@ -148,6 +149,7 @@ async function prepareCall(
     protocol: chat.protocol,
     scope: { userId: caller.userId, chatId: chatIdOf(caller.body) },
     sessionId: admitted.sessionId,
+    maxSteps: admitted.maxSteps,
   });
   return { languageModel, turn, messages: await toModelMessages(turn.conversation, turn.tools) };
 }

@@ -2,7 +2,7 @@
 // user's answer as its result. Before the model runs again, each answer is checked: the
 // call must be one this server streamed to this user in this chat (its signed id, see
 // signed-call-id.ts). Only the request's last message may run tools: a "yes" there runs
-// the tool (once per call) and the answer is replaced by what
+// the tool (once per call, within the step budget) and the answer is replaced by what
 // the tool returned; a "no" becomes a refusal the model can read. Answers further back
 // are history: they show the recorded outcome and never run anything.
 import type { LegacyMessage, LegacyToolInvocation } from '../chat/legacy-messages.js';
@@ -33,6 +33,14 @@ export function answersConfirmation(registry: ToolRegistry, messages: LegacyMess
   return last?.role === 'assistant' && (last.toolInvocations ?? []).some((t) => isAnsweredConfirmation(registry, t));
 }
 
+/** Every answered confirmation the request carries, in any message. */
+export function countAnsweredConfirmations(registry: ToolRegistry, messages: LegacyMessage[]): number {
+  return messages.reduce(
+    (count, m) => count + (m.toolInvocations ?? []).filter((t) => isAnsweredConfirmation(registry, t)).length,
+    0,
+  );
+}
+
 /** What became of an answered confirmation, told to the client by the id it holds. */
 export interface ConfirmationOutcome {
   toolCallId: string;
@@ -46,11 +54,15 @@ export interface LegacyResolution {
   messages: LegacyMessage[];
   /** Outcomes of the answers in the last message. */
   outcomes: ConfirmationOutcome[];
+  /** Confirmed calls this request ran or replayed: each takes one of the stream's steps. */
+  runs: number;
 }
 
 export interface ResolveOptions {
   request: RequestToolContext;
   callKey: Buffer;
+  /** The stream's steps: at most this many confirmed calls run. */
+  maxRuns: number;
 }
 
 export async function resolveConfirmations(
@@ -58,7 +70,7 @@ export async function resolveConfirmations(
   messages: LegacyMessage[],
   options: ResolveOptions,
 ): Promise<LegacyResolution> {
-  const resolution: LegacyResolution = { messages: [], outcomes: [] };
+  const resolution: LegacyResolution = { messages: [], outcomes: [], runs: 0 };
   for (const [index, message] of messages.entries()) {
     if (message.role !== 'assistant' || !message.toolInvocations?.length) {
       resolution.messages.push(message);
@@ -73,7 +85,7 @@ export async function resolveConfirmations(
         continue;
       }
       const outcome = answeredNow
-        ? await answer(registry, invocation, modelId !== undefined, options.request)
+        ? await answer(registry, invocation, modelId !== undefined, resolution, options)
         : await earlierAnswer(registry, invocation, modelId !== undefined, options.request);
       if (answeredNow) resolution.outcomes.push({ ...invocation, input: invocation.args, outcome });
       const result = 'result' in outcome ? outcome.result : { error: outcome.failure.message };
@@ -90,10 +102,13 @@ async function answer(
   registry: ToolRegistry,
   invocation: LegacyToolInvocation,
   verified: boolean,
-  request: RequestToolContext,
+  resolution: LegacyResolution,
+  { request, maxRuns }: ResolveOptions,
 ): Promise<ConfirmationOutcome['outcome']> {
   if (!verified) return { failure: toolFailures.unverified() };
   if (!confirmationAnswer(invocation.result)) return declined;
+  if (resolution.runs >= maxRuns) return { failure: toolFailures.overStepLimit(maxRuns) };
+  resolution.runs += 1;
   const definition = registry.get(invocation.toolName)!;
   const input = definition.inputSchema.safeParse(invocation.args);
   if (!input.success) {

@@ -13,6 +13,9 @@ export class ToolFailure extends Error {
 export const toolFailures = {
   /** Forged, altered, or signed for another user or chat. */
   unverified: () => new ToolFailure('tool approval could not be verified'),
+  /** More confirmed calls in one request than the tier's steps allow. */
+  overStepLimit: (limit: number) =>
+    new ToolFailure(`not run: one request may run at most ${limit} confirmed tool call(s) (the tier's step limit)`),
   /** A confirmation from an earlier turn whose call has no recorded outcome. */
   notRunEarlier: () => new ToolFailure('not run: this confirmation was not answered in the request that asked for it'),
   unknownOutcome: () => new ToolFailure('this tool call was started before and its outcome is unknown'),

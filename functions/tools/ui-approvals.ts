@@ -1,8 +1,8 @@
 // Current useChat clients confirm a tool with an AI SDK tool approval; `streamText` runs
 // the approved calls of the last message before the model continues. Each approval is
 // checked here first: a bad signature (forged, altered, or signed for another user or
-// chat) becomes a tool error in the history the model reads, and a tool error part for
-// the client, instead of a run.
+// chat) or one call more than the step budget allows becomes a tool error in the history
+// the model reads, and a tool error part for the client, instead of a run.
 import { getToolOrDynamicToolName, isToolUIPart, type UIMessage } from 'ai';
 import type { StreamPart } from '../chat/stream-gate.js';
 import { approvalSignatureValid } from './approval-signature.js';
@@ -14,10 +14,20 @@ export interface ApprovalCheck {
   messages: UIMessage[];
   /** Tool error parts to stream, one per refused approval. */
   refused: StreamPart[];
+  /** Approved calls left to run: each takes one of the stream's steps. */
+  runs: number;
 }
 
-export function checkApprovals(messages: UIMessage[], options: { secret: Buffer }): ApprovalCheck {
-  const check: ApprovalCheck = { messages, refused: [] };
+/** Every answered approval the request carries, in any message. */
+export function countAnsweredApprovals(messages: UIMessage[]): number {
+  return messages.reduce(
+    (count, m) => count + m.parts.filter((p) => isToolUIPart(p) && p.state === 'approval-responded').length,
+    0,
+  );
+}
+
+export function checkApprovals(messages: UIMessage[], options: { secret: Buffer; maxRuns: number }): ApprovalCheck {
+  const check: ApprovalCheck = { messages, refused: [], runs: 0 };
   const last = messages.at(-1);
   if (last?.role !== 'assistant') return check;
   const parts = last.parts.map((part): Part => {
@@ -30,8 +40,15 @@ export function checkApprovals(messages: UIMessage[], options: { secret: Buffer 
       input: part.input,
       signature: part.approval.signature,
     });
-    if (signed) return part;
-    const failure = toolFailures.unverified();
+    const failure = !signed
+      ? toolFailures.unverified()
+      : check.runs >= options.maxRuns
+        ? toolFailures.overStepLimit(options.maxRuns)
+        : undefined;
+    if (!failure) {
+      check.runs += 1;
+      return part;
+    }
     check.refused.push(toolError(part.toolCallId, toolName, part.input, failure));
     // Without its approval the call is an ordinary failed call: nothing is left to run.
     const { approval: _approval, ...call } = part;

@@ -88,6 +88,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const secret = randomBytes(32).toString('base64url');
   const environment = {
     JWT_SECRET: secret,
+    TOOL_APPROVAL_SECRET: randomBytes(32).toString('base64url'),
     LOCAL_MODEL_URL: model.url,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     DEFAULT_TIER: 'bench',

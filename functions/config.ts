@@ -45,7 +45,9 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   STREAM_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).optional(),
   TOOLS_ENABLED: booleanFlag.default(true),
-  TOOL_APPROVAL_SECRET: z.string().min(16).optional(),
+  // Signs tool confirmations; required while tools are enabled (checked where the chat stream is built).
+  TOOL_APPROVAL_SECRET: z.string().min(32, 'TOOL_APPROVAL_SECRET must be at least 32 characters').optional(),
+  MAX_TOOL_CONFIRMATIONS: z.coerce.number().int().min(1).max(100).default(8),
   // Which deployment this is; `prod` holds the service to its stricter rules.
   DEPLOY_ENV: z.enum(['local', 'dev', 'prod']).default('local'),
   // Prod verifies tokens against JWKS; a shared HS256 secret there is an explicit opt-in.
@@ -101,7 +103,7 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   auth: AuthConfig;
   providerKeys: { openai?: string; groq?: string };
-  tools: { enabled: boolean; approvalSecret?: string };
+  tools: { enabled: boolean; approvalSecret?: string; maxConfirmations: number };
   localModelUrl?: string;
   attachments: AttachmentSettings;
   catalog: ModelCatalog;
@@ -134,7 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
-    tools: { enabled: e.TOOLS_ENABLED, approvalSecret: e.TOOL_APPROVAL_SECRET },
+    tools: {
+      enabled: e.TOOLS_ENABLED,
+      approvalSecret: e.TOOL_APPROVAL_SECRET,
+      maxConfirmations: e.MAX_TOOL_CONFIRMATIONS,
+    },
     localModelUrl: e.LOCAL_MODEL_URL,
     attachments: {
       allowlist: e.ATTACHMENT_URL_ALLOWLIST,

@@ -17,6 +17,9 @@ import { preloadTokenCounters } from '../tokens/token-counter.js';
 import { demoTools } from '../tools/demo-tools.js';
 import { DynamoNotesStore, DynamoToolRunStore } from '../tools/dynamo-tool-stores.js';
 import { createAttachmentGuard } from '../attachments/attachment-guard.js';
+import { ToolTurns } from '../tools/tool-turns.js';
+import { ConfirmationKeys } from '../tools/confirmation-keys.js';
+import type { ServiceLogger } from '../observability/logger.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -37,21 +40,28 @@ export function buildChatStreamHandler(
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
     gate: buildGate(config, logger, store),
-    tools: config.tools.enabled ? buildTools(db, store, config.tables.credits) : undefined,
-    toolApprovalSecret: config.tools.approvalSecret,
+    tools: config.tools.enabled ? buildTools(config, db, store, logger) : undefined,
     attachments: createAttachmentGuard(config.attachments),
     logger,
   });
 }
 
-/** The deployment's tools: the demo set. A deployment lists its own here. */
-function buildTools(db: DynamoDBDocumentClient, store: DynamoThrottleStore, table: string): ToolRegistry {
+/** The deployment's tools: the demo set. A deployment lists its own here. Fails without an approval secret. */
+function buildTools(
+  config: ServiceConfig,
+  db: DynamoDBDocumentClient,
+  store: DynamoThrottleStore,
+  logger: ServiceLogger,
+): ToolTurns {
+  const keys = ConfirmationKeys.fromSecret(config.tools.approvalSecret);
+  const table = config.tables.credits;
   const definitions = demoTools({
     getAccount: (userId) => store.getAccount(userId),
     notes: new DynamoNotesStore(db, table),
     clock: Date.now,
   });
-  return new ToolRegistry(definitions, new DynamoToolRunStore(db, table));
+  const registry = new ToolRegistry(definitions, new DynamoToolRunStore(db, table), { logger });
+  return new ToolTurns(registry, keys, config.tools.maxConfirmations);
 }
 
 function buildGate(

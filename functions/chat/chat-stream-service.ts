@@ -1,15 +1,7 @@
 // The chat-stream endpoint as a runtime-independent service: validate, authenticate,
 // admit, then stream the model's answer in the protocol the client speaks.
 import { randomUUID } from 'node:crypto';
-import {
-  convertToModelMessages,
-  generateId,
-  stepCountIs,
-  streamText,
-  type ModelMessage,
-  type ToolSet,
-  type UIMessage,
-} from 'ai';
+import { convertToModelMessages, generateId, stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import { errorResponse, httpError } from '../http/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../http/types.js';
 import type { Authenticator } from '../auth/bearer-auth.js';
@@ -26,9 +18,9 @@ import { capOutputPerCall } from './output-cap.js';
 import { errorsAsParts } from './errors-as-parts.js';
 import { onBodyEnd, type BodyEnd } from './stream-end.js';
 import type { AdmittedStream, StreamExit, StreamGate } from './stream-gate.js';
-import type { ToolRegistry } from '../tools/tool-registry.js';
-import { answersConfirmation, resolveConfirmations } from '../tools/legacy-confirmations.js';
 import type { AttachmentGuard } from '../attachments/attachment-guard.js';
+import type { ToolTurns } from '../tools/tool-turns.js';
+import { chatIdOf } from '../tools/chat-id.js';
 
 export const chatStreamPath = '/api/ai/chat-stream';
 
@@ -39,10 +31,8 @@ export interface ChatStreamDependencies {
   resolveModel: LanguageModelResolver;
   gate: StreamGate;
   logger: ServiceLogger;
-  /** The deployment's tools; none when absent. */
-  tools?: ToolRegistry;
-  /** Signs tool approval requests so a client cannot forge an approval. */
-  toolApprovalSecret?: string;
+  /** The deployment's tools and the checks on their confirmations; none when absent. */
+  tools?: ToolTurns;
   /** The only way to files behind URLs: caps, allowlist, guarded fetches. */
   attachments: AttachmentGuard;
 }
@@ -85,9 +75,10 @@ async function handle(
   const parsed = await parseChatRequest(req, deps);
   deps.attachments.check(parsed.conversation); // sizes and URL hosts, before authentication
   const caller = await deps.authenticate(req.headers.authorization);
+  const tools = deps.tools?.offered ? deps.tools : undefined;
+  tools?.limitConfirmations(parsed.conversation); // before any store work
   // URL attachments are fetched now, through the guard: a refusal is a 4xx before admission.
   const chat = { ...parsed, conversation: await deps.attachments.inline(parsed.conversation, clientGone) };
-  const registry = deps.tools?.size ? deps.tools : undefined;
 
   const plainMessages = await toModelMessages(chat.conversation);
   const admitted = await deps.gate.admit({
@@ -96,8 +87,8 @@ async function handle(
     model: chat.model,
     inputTokens: promptTokens(plainMessages, await tokenCounterFor(chat.model)),
     // Answering a tool confirmation asks for a tool run: the tier must allow tools.
-    features: registry && answersToolConfirmation(chat.conversation, registry) ? ['tool_execution'] : [],
-    toolsRequested: Boolean(registry),
+    features: tools?.asksForRun(chat.conversation) ? ['tool_execution'] : [],
+    toolsRequested: Boolean(tools),
   });
 
   // The client may have left while admission ran: nothing to stream, release at once.
@@ -107,12 +98,12 @@ async function handle(
   }
   let prepared: Awaited<ReturnType<typeof prepareCall>>;
   try {
-    prepared = await prepareCall(deps, chat, caller.userId, admitted, registry, plainMessages);
+    prepared = await prepareCall(deps, chat, { userId: caller.userId, body: req.body }, admitted, tools, plainMessages);
   } catch (err) {
     await admitted.finish('internal_error'); // release the lease and reservation taken above
     throw err;
   }
-  const { languageModel, messages, tools } = prepared;
+  const { languageModel, messages, turn } = prepared;
 
   const upstream = new AbortController();
   const stopUpstream = () => upstream.abort();
@@ -126,10 +117,11 @@ async function handle(
     messages,
     abortSignal: upstream.signal,
     maxOutputTokens: admitted.maxOutputTokens,
-    tools,
-    toolApproval: tools && chat.protocol === 'ui' ? registry!.approvals() : undefined,
-    experimental_toolApprovalSecret: deps.toolApprovalSecret,
-    stopWhen: stepCountIs(admitted.maxSteps),
+    tools: turn?.tools,
+    toolApproval: turn?.toolApproval,
+    experimental_toolApprovalSecret: turn?.approvalSecret,
+    experimental_transform: turn?.transform,
+    stopWhen: stepCountIs(turn?.modelSteps ?? admitted.maxSteps),
     maxRetries: 1,
     experimental_download: deps.attachments.download, // the SDK never fetches a URL by itself
     onError: ({ error }) =>
@@ -157,34 +149,26 @@ function exitOf(how: BodyEnd, clientGone: AbortSignal): StreamExit {
   return how === 'errored' ? 'internal_error' : 'completed';
 }
 
-/** The model, the messages (with answered tool confirmations resolved) and the tools of this call. */
+/** The model, the messages and, when the tier allows tools, the tool turn of this call. */
 async function prepareCall(
   deps: ChatStreamDependencies,
   chat: ChatRequest,
-  userId: string,
+  caller: { userId: string; body: Buffer | undefined },
   admitted: AdmittedStream,
-  registry: ToolRegistry | undefined,
+  tools: ToolTurns | undefined,
   plainMessages: ModelMessage[],
 ) {
   const languageModel = deps.resolveModel(admitted.model);
-  const context = { userId, sessionId: admitted.sessionId };
-  const tools: ToolSet | undefined =
-    registry && admitted.toolsAllowed ? registry.toolSet(context, chat.protocol) : undefined;
-  if (!tools) return { languageModel, tools, messages: plainMessages };
-  // With tools, answered confirmations are resolved and tool parts converted with their tools.
-  const conversation: ChatMessages =
-    chat.conversation.kind === 'legacy'
-      ? { kind: 'legacy', messages: await resolveConfirmations(registry!, chat.conversation.messages, context) }
-      : chat.conversation;
-  return { languageModel, tools, messages: await toModelMessages(conversation, tools) };
-}
-
-function answersToolConfirmation(conversation: ChatMessages, registry: ToolRegistry): boolean {
-  if (conversation.kind === 'legacy') return answersConfirmation(registry, conversation.messages);
-  const last: UIMessage | undefined = conversation.messages.at(-1);
-  return (
-    last?.role === 'assistant' && last.parts.some((part) => 'state' in part && part.state === 'approval-responded')
-  );
+  if (!tools || !admitted.toolsAllowed) return { languageModel, messages: plainMessages, turn: undefined };
+  // With tools, answered confirmations are checked (and resolved) and tool parts converted with their tools.
+  const turn = await tools.prepare({
+    conversation: chat.conversation,
+    protocol: chat.protocol,
+    scope: { userId: caller.userId, chatId: chatIdOf(caller.body) },
+    sessionId: admitted.sessionId,
+    maxSteps: admitted.maxSteps,
+  });
+  return { languageModel, turn, messages: await toModelMessages(turn.conversation, turn.tools) };
 }
 
 async function toModelMessages(conversation: ChatMessages, tools?: ToolSet): Promise<ModelMessage[]> {

@@ -23,6 +23,9 @@ export function encodeUiMessageStream(
     // client adds to that message instead of starting a new one.
     originalMessages: options.originalMessages,
     onError: streamErrorText,
+    // Tool errors are safe texts by construction (tools/tool-failure.ts); redacted, every
+    // one would read as a provider error. The client sees what the model sees.
+    redactToolErrors: false,
     generateMessageId: options.generateMessageId,
     messageMetadata: ({ part }) =>
       part.type === 'start' && options.notices?.length ? { notices: options.notices } : undefined,

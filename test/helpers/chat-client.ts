@@ -19,7 +19,10 @@ export const uiBody = (text: string) => ({
   messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
 });
 
-export function chatUrl(stack: LocalStack, call: Pick<ChatCall, 'provider' | 'model' | 'protocol'> = {}): string {
+export function chatUrl(
+  stack: Pick<LocalStack, 'streamUrl'>,
+  call: Pick<ChatCall, 'provider' | 'model' | 'protocol'> = {},
+): string {
   const url = new URL(stack.streamUrl);
   url.searchParams.set('provider', call.provider ?? 'local');
   url.searchParams.set('model', call.model ?? 'local-small');
@@ -27,7 +30,7 @@ export function chatUrl(stack: LocalStack, call: Pick<ChatCall, 'provider' | 'mo
   return url.toString();
 }
 
-export function postChat(stack: LocalStack, call: ChatCall): Promise<Response> {
+export function postChat(stack: Pick<LocalStack, 'streamUrl'>, call: ChatCall): Promise<Response> {
   return fetch(chatUrl(stack, call), {
     method: 'POST',
     headers: {

@@ -19,8 +19,8 @@ commands:
                 [--key K]                     idempotency key (default: generated; reuse it to retry safely)
   ledger <userId> [--limit N]                 ledger entries, newest first
   sessions list <userId>                      a user's sessions, active first
-  sessions get <sessionId>                    one session
-  sessions kill <sessionId>                   terminate a live session
+  sessions get <sessionId>                    one settled session
+  sessions kill <userId> <sessionId>          terminate a live session (at its next usage report)
   usage [--user U] [--from T] [--to T]        usage report (T: ISO time or epoch ms; default last 24h)
   audit [--limit N]                           recent administrative changes
 
@@ -155,8 +155,8 @@ function command(args: string[]): Command {
     case 'sessions kill':
       return {
         method: 'DELETE',
-        path: `/sessions/${enc(need(a, 'session id'))}`,
-        print: () => `session ${a} is terminating (within one heartbeat)`,
+        path: `/users/${enc(need(a, 'user id'))}/sessions/${enc(need(b, 'session id'))}`,
+        print: () => `session ${b} is terminating (at its next usage report)`,
       };
     case 'audit':
       return {

@@ -3,6 +3,7 @@
 //   "N words"               -> streams w1 w2 ... wN
 //   "echo: text"            -> streams the text back, word by word
 //   "fail after N words"    -> N words, then the connection breaks
+//   "stall after N words"   -> N words, then nothing more, the connection open (a hung model)
 //   "call tool NAME {json}" -> a tool call (add "K times" to call it K times in a loop);
 //                              only tools the request offers, unless "force call tool ..."
 //   "... at R tokens per second" -> this answer streams at R tokens/s
@@ -14,6 +15,7 @@ export type Script =
   | { kind: 'words'; count: number }
   | { kind: 'echo'; text: string }
   | { kind: 'fail'; afterWords: number }
+  | { kind: 'stall'; afterWords: number }
   | { kind: 'tool'; toolName: string; args: string; times: number; force: boolean }
   | { kind: 'greeting' };
 
@@ -51,6 +53,8 @@ export function scriptFor(lastUserText: string): Script {
   if (echo) return { kind: 'echo', text: echo[1]! };
   const fail = /fail after (\d+) words?/i.exec(text);
   if (fail) return { kind: 'fail', afterWords: Number(fail[1]) };
+  const stall = /stall after (\d+) words?/i.exec(text);
+  if (stall) return { kind: 'stall', afterWords: Number(stall[1]) };
   const words = /(\d+) words?/i.exec(text);
   if (words) return { kind: 'words', count: Number(words[1]) };
   return { kind: 'greeting' };
@@ -68,7 +72,8 @@ export const defaultKnobLimits: KnobLimits = { maxWords: 100_000, maxToolCalls: 
 
 /** Why a script asks for more than the server will do, or undefined when it is fine. */
 export function knobProblem(script: Script, limits: KnobLimits): string | undefined {
-  const words = script.kind === 'words' ? script.count : script.kind === 'fail' ? script.afterWords : 0;
+  const words =
+    script.kind === 'words' ? script.count : script.kind === 'fail' || script.kind === 'stall' ? script.afterWords : 0;
   if (words > limits.maxWords) return `asks for ${words} words; the local model writes at most ${limits.maxWords}`;
   if (script.kind === 'tool' && script.times > limits.maxToolCalls) {
     return `asks for ${script.times} tool calls; the local model makes at most ${limits.maxToolCalls}`;
@@ -82,6 +87,7 @@ export function tokensOf(script: Exclude<Script, { kind: 'tool' }>): Iterable<st
     case 'words':
       return numberedWords(script.count);
     case 'fail':
+    case 'stall':
       return numberedWords(script.afterWords);
     case 'echo':
       return splitKeepingSpaces(script.text);

@@ -3,6 +3,7 @@
 // talks to it exactly as it talks to OpenAI, Ollama or vLLM.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import Fastify, { type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { boundedByTokens, inChunks, tokensIn } from './model-tokens.js';
@@ -288,6 +289,12 @@ async function generate(
       await pause();
       stats.failed += 1;
       raw.destroy(); // a broken upstream: no finish chunk, no [DONE]
+      return;
+    }
+    if (plan.kind === 'stall') {
+      // A hung model: the connection stays open and silent until the client gives up.
+      if (!clientGone) await once(raw, 'close');
+      stats.aborted += 1;
       return;
     }
     send(chunk([{ index: 0, delta: {}, finish_reason: finishReason() }]));

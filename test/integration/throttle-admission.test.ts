@@ -46,6 +46,20 @@ describe('admission: request bucket', () => {
     await store.expectBalanced(userId);
   });
 
+  it('admits all of 100 parallel requests within every limit: contention is not a limit', async () => {
+    const { userId, token } = await userOn({ requestsPerHour: 1_000, burst: 100, concurrentStreams: 100 });
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () => postChat(stack(), { token, body: legacyBody('2 words') })),
+    );
+    const statuses = responses.map((r) => r.status);
+    await Promise.all(responses.map((r) => r.text()));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(responses.every((r) => r.headers.get('x-ratelimit-limit') === '100')).toBe(true);
+    const { account } = await store.expectBalanced(userId);
+    expect(account.pending).toEqual({});
+    expect(await store.sessions(userId)).toHaveLength(100);
+  });
+
   it('reports the bucket in X-RateLimit headers on admitted streams', async () => {
     const { token } = await userOn({ requestsPerHour: 60, burst: 3 });
     const first = await postChat(stack(), { token, body: legacyBody('1 words') });

@@ -107,6 +107,36 @@ describe('monitor: limits end the stream with their error part', () => {
     await vi.waitFor(() => expect(stack().model.stats.active).toBe(0));
   });
 
+  it('maximum stream duration ends a stream whose model hangs, and stops the model call', async () => {
+    const { userId, token } = await userOn({ maxStreamSeconds: 1 });
+    const aborted = stack().model.stats.aborted;
+    const read = await readDataStream(
+      (await postChat(stack(), { token, body: legacyBody('stall after 3 words') })).body!,
+    );
+    // No part arrives after the third word: only the deadline timer can end this stream.
+    expect(read.text).toBe(words(3));
+    expect(read.errors.map(errorType)).toEqual(['max_duration_exceeded']);
+    expect(await onlySession(userId)).toMatchObject({
+      endReason: 'max_duration_exceeded',
+      tokensOut: tokensIn(words(3)),
+    });
+    await vi.waitFor(() => expect(stack().model.stats.aborted).toBe(aborted + 1));
+    await store.expectBalanced(userId);
+  });
+
+  it('unused minute tokens go back at settlement: the next request fits the minute again', async () => {
+    // Each request is granted its prompt plus maxTokensPerRequest (10 + 40 = 50) from a minute of 90.
+    const { userId, token } = await userOn({ tokensPerMinute: 90, maxTokensPerRequest: 40 });
+    for (let i = 0; i < 3; i++) {
+      const response = await postChat(stack(), { token, body: legacyBody('2 words') });
+      expect(response.status).toBe(200); // 3 x 50 > 90: only the refund of unused tokens lets these in
+      await response.text();
+    }
+    const { account } = await store.expectBalanced(userId);
+    const sessions = await store.sessions(userId);
+    expect(account.tpmTokens).toBe(sessions.reduce((sum, s) => sum + s.tokensIn + s.tokensOut, 0));
+  });
+
   it('an admin kill ends the stream at its next report with session_terminated, in the UI stream too', async () => {
     const { userId, token } = await userOn({ reportEverySeconds: 1 });
     const response = await postChat(stack(), { token, body: uiBody('99 words at 20 tokens per second') });

@@ -104,6 +104,7 @@ export async function decisionThroughput(): Promise<void> {
     pending: {},
     grants: {},
     outbox: {},
+    abuse: {},
     rev: 0,
     sweepShard: 'sweep#0',
     createdAt: 0,
@@ -142,6 +143,7 @@ export async function admissionThroughput(stack: BenchStack, total = 2_000, conc
     admitted: () => undefined,
     rejected: () => undefined,
     terminated: () => undefined,
+    abuseDetected: () => undefined,
     settled: () => undefined,
   };
   const throttler = new StreamingThrottler({

@@ -42,6 +42,9 @@ const environmentSchema = z.object({
   DEFAULT_TIER: z.string().min(1).default('free'),
   SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(0),
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
+  // The stream function's reserved concurrency: load is measured against it (unset: no shedding).
+  STREAM_CAPACITY: z.coerce.number().int().positive().optional(),
+  LOAD_REPORT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   CORS_ORIGINS: z.string().default('*'),
   STREAM_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).optional(),
   TOOLS_ENABLED: booleanFlag.default(true),
@@ -118,6 +121,8 @@ export interface ServiceConfig {
     defaultTier: string;
     signupCredits: number;
     tierCacheMs: number;
+    capacity?: number;
+    loadReportMs: number;
   };
 }
 
@@ -160,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultTier: e.DEFAULT_TIER,
       signupCredits: e.SIGNUP_CREDITS,
       tierCacheMs: e.TIER_CACHE_MS,
+      capacity: e.STREAM_CAPACITY,
+      loadReportMs: e.LOAD_REPORT_MS,
     },
   };
 }

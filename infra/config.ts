@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import { modelCatalogSchema } from '../functions/shared/catalog.js';
 import { tierProblems, tierSchema } from '../functions/shared/tier.js';
+import { priorityProblems } from '../functions/shared/tier-policies.js';
 
 export const projectName = 'streaming-ai-throttle';
 
@@ -85,6 +86,7 @@ export const stackConfigSchema = z
         path: ['alarms'],
         message: 'alarms are enabled but nobody receives them; set alarms.email and/or alarms.webhookUrl',
       });
+    for (const message of priorityProblems(c.tiers)) ctx.addIssue({ code: 'custom', path: ['tiers'], message });
     c.tiers.forEach((tier, i) => {
       const problems = tierProblems(tier, { catalog: c.models, streamTimeoutSeconds: c.streamTimeoutSeconds });
       for (const [field, message] of Object.entries(problems)) {

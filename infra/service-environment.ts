@@ -17,6 +17,8 @@ export function serviceEnvironment(settings: StackConfig, tables: Tables): pulum
       DEFAULT_TIER: settings.throttle.defaultTier,
       SIGNUP_CREDITS: String(settings.throttle.signupCredits),
       STREAM_TIMEOUT_SECONDS: String(settings.streamTimeoutSeconds),
+      // The stream function's reserved concurrency: what load is measured against.
+      STREAM_CAPACITY: String(settings.reservedConcurrency),
       THROTTLE_FAIL_OPEN: String(settings.throttle.failOpen),
       JWT_AUDIENCE: settings.auth.audience,
       ...(settings.auth.issuer ? { JWT_ISSUER: settings.auth.issuer } : {}),

@@ -8,6 +8,7 @@ import { createThrottleMetrics } from '../observability/throttle-metrics.js';
 import { createDocumentClient } from '../throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../throttle/dynamo/dynamo-throttle-store.js';
 import { StreamingThrottler } from '../throttle/streaming-throttler.js';
+import { LoadGauge } from '../throttle/load-gauge.js';
 import { createChatStreamHandler, type ChatStreamHandler } from './chat-stream-service.js';
 import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
@@ -73,6 +74,12 @@ function buildGate(
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
     return unmeteredGate;
   }
+  const { capacity, loadReportMs } = config.throttle;
+  const load =
+    capacity === undefined
+      ? undefined
+      : new LoadGauge({ store, capacity, intervalMs: loadReportMs, clock: Date.now, logger });
+  load?.start();
   return new StreamingThrottler({
     store,
     catalog: config.catalog,
@@ -82,5 +89,6 @@ function buildGate(
     failOpen: config.throttle.failOpen,
     logger,
     metrics: createThrottleMetrics(),
+    load,
   });
 }

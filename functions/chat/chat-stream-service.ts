@@ -76,7 +76,13 @@ async function handle(
   deps.attachments.check(parsed.conversation); // sizes and URL hosts, before authentication
   const caller = await deps.authenticate(req.headers.authorization);
   const tools = deps.tools?.offered ? deps.tools : undefined;
-  tools?.limitConfirmations(parsed.conversation); // before any store work
+  try {
+    tools?.limitConfirmations(parsed.conversation); // before any store work
+  } catch (err) {
+    // A flood of confirmations is refused at once; it also counts against the user's trust score.
+    void deps.gate.signal?.(caller.userId, 'confirmation_flood').catch(() => undefined);
+    throw err;
+  }
   // URL attachments are fetched now, through the guard: a refusal is a 4xx before admission.
   const chat = { ...parsed, conversation: await deps.attachments.inline(parsed.conversation, clientGone) };
 

@@ -47,4 +47,6 @@ export interface AdmittedStream {
 
 export interface StreamGate {
   admit(request: AdmissionRequest): Promise<AdmittedStream>;
+  /** An abuse signal seen before admission (a gate without trust scores ignores it). */
+  signal?(userId: string, signal: 'confirmation_flood'): Promise<void>;
 }

@@ -14,6 +14,8 @@ const statusOf: Record<RefusalReason, number> = {
   store_unavailable: 503,
   store_contention: 503,
   tier_not_found: 503,
+  capacity: 503,
+  abuse_detected: 429,
 };
 
 export interface RateLimitHeaders {

@@ -12,6 +12,7 @@ export interface ThrottleMetrics {
   admitted(tier: string, model: string): void;
   rejected(reason: string): void;
   terminated(reason: string): void;
+  abuseDetected(tier: string): void;
   settled(session: {
     model: string;
     inputTokens: number;
@@ -35,6 +36,7 @@ export function createThrottleMetrics(serviceName = streamMetricsService): Throt
     admitted: (tier, model) => emit([[metricNames.admitted, MetricUnit.Count, 1]], { tier, model }),
     rejected: (reason) => emit([[metricNames.rejected, MetricUnit.Count, 1]], { reason }),
     terminated: (reason) => emit([[metricNames.terminated, MetricUnit.Count, 1]], { reason }),
+    abuseDetected: (tier) => emit([[metricNames.abuseDetected, MetricUnit.Count, 1]], { tier }),
     settled: (s) =>
       emit(
         [

@@ -48,3 +48,10 @@ export const noteKey = (userId: string, noteId: string) => ({
 });
 
 export const auditPartition = 'AUDIT';
+
+/** Each container's published load, in a few partitions (so none runs hot). */
+export const loadShardCount = 4;
+const loadShardOf = (containerId: string) =>
+  `LOAD#${[...containerId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % loadShardCount}`;
+export const loadKey = (containerId: string) => ({ pk: loadShardOf(containerId), sk: containerId });
+export const loadPartitions = Array.from({ length: loadShardCount }, (_, i) => `LOAD#${i}`);

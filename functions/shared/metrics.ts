@@ -12,4 +12,6 @@ export const metricNames = {
   /** Micro-units charged; the cost-per-hour alarm sums it over an hour. */
   costMicros: 'CostMicros',
   timeToFirstByte: 'TimeToFirstByte',
+  /** Users blocked for abuse (the abuse alarm watches it). */
+  abuseDetected: 'AbuseDetected',
 } as const;

@@ -17,6 +17,8 @@ export const streamEndReasons = [
   ...limitReasons,
   /** An operator ended the session through the admin API. */
   'session_terminated',
+  /** The user's trust score passed its tier's block threshold. */
+  'abuse_detected',
   /** The stream's reservation was resolved elsewhere (the sweeper judged its Lambda dead). */
   'lease_lost',
   /** Usage could not be reported to the store, so the stream could not go on metered. */
@@ -42,5 +44,9 @@ export const refusalReasons = [
   /** The store answered, but this account's writes kept colliding for the whole admission budget. */
   'store_contention',
   'tier_not_found',
+  /** The service is loaded past the point where this tier is shed. */
+  'capacity',
+  /** The user's trust score passed its tier's block threshold. */
+  'abuse_detected',
 ] as const;
 export type RefusalReason = (typeof refusalReasons)[number];

@@ -2,6 +2,7 @@
 // all validate tiers with. Bounds keep every derived amount a safe integer.
 import { z } from 'zod';
 import { type ModelCatalog, parseModelKey, priceOf, providerNames } from './catalog.js';
+import { policyProblems, tierPolicyFields } from './tier-policies.js';
 
 /** Time a stream needs after its last token to settle before its function times out. */
 export const settleMarginSeconds = 10;
@@ -44,6 +45,7 @@ export const tierLimitsSchema = z.object({
   reportEveryTokens: limit(1_000_000).default(256),
   /** ...and at least this often; a stream that stops reporting for three intervals is presumed dead. */
   reportEverySeconds: limit(60).default(5),
+  ...tierPolicyFields,
 });
 export type TierLimits = z.infer<typeof tierLimitsSchema>;
 
@@ -64,6 +66,13 @@ export const defaultTiers: Tier[] = (
       allowedModels: ['openai:gpt-4o-mini', 'groq:llama-3.1-8b-instant', 'local:*'],
       features: [],
       degradeTo: 'local:local-small',
+      priority: 0,
+      // Full limits below half load, half at three quarters, refused from 90%.
+      loadCurve: [
+        { load: 0.5, factor: 1 },
+        { load: 0.75, factor: 0.5 },
+        { load: 0.9, factor: 0 },
+      ],
     },
     {
       name: 'pro',
@@ -77,6 +86,11 @@ export const defaultTiers: Tier[] = (
       allowedModels: ['openai:*', 'groq:*', 'local:*'],
       features: ['tool_execution'],
       degradeTo: 'openai:gpt-4o-mini',
+      priority: 1,
+      loadCurve: [
+        { load: 0.8, factor: 1 },
+        { load: 0.95, factor: 0.5 },
+      ],
     },
     {
       name: 'enterprise',
@@ -89,6 +103,7 @@ export const defaultTiers: Tier[] = (
       maxSteps: 10,
       allowedModels: ['*'],
       features: ['tool_execution'],
+      priority: 2, // unaffected until the cap
     },
   ] satisfies Array<z.input<typeof tierSchema>>
 ).map((tier) => tierSchema.parse(tier));
@@ -107,7 +122,7 @@ export function tierProblems(
   limits: TierLimits,
   deployment: { catalog: ModelCatalog; streamTimeoutSeconds?: number },
 ): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = policyProblems(limits);
   if (limits.burst > limits.requestsPerHour) fields.burst = 'must be at most requestsPerHour';
   const timeout = deployment.streamTimeoutSeconds;
   if (timeout !== undefined && limits.maxStreamSeconds > timeout - settleMarginSeconds) {

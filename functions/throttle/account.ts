@@ -38,6 +38,8 @@ export const pendingSchema = z.object({
   reportedAt: epochMs,
   killRequested: z.boolean().optional(),
   killedBy: z.string().optional(),
+  /** `<experiment id>:<variant>` when the limits came from a limit experiment. */
+  variant: z.string().optional(),
 });
 export type PendingReservation = z.infer<typeof pendingSchema>;
 
@@ -61,6 +63,7 @@ export const settledSessionSchema = z.object({
   usageSource: z.enum(['provider', 'estimate', 'reported']),
   endReason: z.enum(streamEndReasons),
   killedBy: z.string().optional(),
+  variant: z.string().optional(),
 });
 export type SettledSession = z.infer<typeof settledSessionSchema>;
 
@@ -102,6 +105,10 @@ export const accountSchema = z.object({
   outbox: z.record(z.string(), movementSchema),
   /** Bumped by every write that adds or resolves money state; the sweeper's tidy-up is conditioned on it. */
   rev: count,
+  /** Abuse signals by `<minute>:<signal>`, weights summed; the trust score decays from them. */
+  abuse: z.record(z.string(), z.number()).default({}),
+  /** Until when new streams are refused and live ones stopped for abuse. */
+  abuseBlockedUntil: epochMs.optional(),
   /** Partition of the sparse `sweepDue` index. */
   sweepShard: z.string(),
   /** When the sweeper should look at this account next (absent: nothing to look at). */

@@ -15,6 +15,8 @@ import type { RefusalReason } from '../shared/reasons.js';
 import { modelAllowed, type Tier } from '../shared/tier.js';
 import type { Account, PendingReservation } from './account.js';
 import type { BindingLimit } from './end-reason.js';
+import { abuseScore } from './abuse-score.js';
+import { effectiveTier, type LimitContext } from './effective-tier.js';
 import { leaseGraceMs, leaseLapsed, leaseMs, takeLease } from './lease.js';
 import { affordableOutputTokens, costOf } from './pricing.js';
 import { takeFromBucket, type BucketVariant } from './token-bucket.js';
@@ -44,6 +46,8 @@ export interface Refusal {
     | 'concurrency_limit_exceeded'
     | 'tokens_per_minute_exceeded'
     | 'credits_exhausted'
+    | 'capacity'
+    | 'abuse_detected'
   >;
   message: string;
   retryAfterMs?: number;
@@ -67,6 +71,8 @@ export interface AdmissionWrite {
 
 export interface Admit {
   admitted: true;
+  /** The limits this stream runs under (the tier's, after variant, load and abuse). */
+  tier: Tier;
   model: ModelRef;
   price: ModelPrice;
   degradedFrom?: ModelRef;
@@ -87,13 +93,19 @@ const lapsedOf = (account: Account, now: number) =>
     .filter(([, p]) => leaseLapsed(p, now))
     .map(([id]) => id);
 
+/** How long a tier shed for load waits before asking again (about the load gauge's refresh). */
+export const capacityRetryMs = 10_000;
+
 export function decideAdmission(
   account: Account,
-  tier: Tier,
+  declared: Tier,
   request: AdmissionInput,
   catalog: ModelCatalog,
   now: number,
+  context: Omit<LimitContext, 'abuseScore'> = {},
 ): AdmissionDecision {
+  const effective = effectiveTier(declared, { ...context, abuseScore: abuseScore(account.abuse, now) });
+  const tier = effective.tier;
   const bucket = takeFromBucket({ tat: account.tat }, tier, now);
   const rateLimit: RateLimitState = { limit: tier.burst, remaining: bucket.remaining, resetMs: bucket.resetMs };
   const requested = modelKey(request.model);
@@ -106,6 +118,16 @@ export function decideAdmission(
     lapsed: lapsedOf(account, now),
   });
 
+  if (account.abuseBlockedUntil !== undefined && account.abuseBlockedUntil > now) {
+    return refuse('abuse_detected', 'requests from this account are paused for abuse', account.abuseBlockedUntil - now);
+  }
+  if (effective.shed) {
+    return refuse(
+      'capacity',
+      `the service is at ${Math.round(effective.load * 100)}% of its capacity; the ${tier.name} tier is paused`,
+      capacityRetryMs,
+    );
+  }
   if (!modelAllowed(tier, requested)) {
     return refuse('model_not_allowed', `model ${requested} is not included in the ${tier.name} tier`);
   }
@@ -161,6 +183,7 @@ export function decideAdmission(
   const leaseUntil = now + leaseMs(tier);
   return {
     admitted: true,
+    tier,
     model: sized.model,
     price: sized.price,
     degradedFrom: sized.degraded ? request.model : undefined,
@@ -201,6 +224,7 @@ export function decideAdmission(
         // The first tokens may stream before any report: the bound a dead stream is charged.
         allowanceOut: Math.min(tier.reportEveryTokens, sized.maxOutputTokens),
         reportedAt: now,
+        ...(context.variant ? { variant: `${context.variant.experimentId}:${context.variant.name}` } : {}),
       },
     },
   };

@@ -16,6 +16,7 @@ const messages: Record<ErrorEndReason, string> = {
   credits_exhausted: 'Your credits ran out during this answer.',
   max_duration_exceeded: 'The answer reached the maximum stream duration of your tier.',
   session_terminated: 'This session was terminated by an administrator.',
+  abuse_detected: 'This stream was stopped: the account shows a pattern of abuse.',
   lease_lost: "This stream's reservation was settled while it ran; the answer was stopped.",
   metering_unavailable: 'Usage metering is unavailable; the answer was stopped.',
   provider_error: 'The model provider failed while streaming; the answer is incomplete.',

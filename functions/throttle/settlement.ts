@@ -6,6 +6,7 @@ import { type ModelCatalog, parseModelKey, priceOf, type ModelPrice } from '../s
 import type { StreamEndReason } from '../shared/reasons.js';
 import type { Movement, PendingReservation, SettledSession } from './account.js';
 import { costOf } from './pricing.js';
+import type { SignalWrite } from './abuse-score.js';
 import type { TokenUsage } from './usage-tally.js';
 
 export interface SettlementAmounts extends TokenUsage {
@@ -46,6 +47,8 @@ export interface Resolution {
   movement: Extract<Movement, { kind: 'charge' }>;
   /** The sweeper resolves only a reservation whose lease lapsed before this time (a late report wins). */
   leaseLapsedBefore?: number;
+  /** Abuse signals the stream's end showed, recorded in the same write. */
+  signals?: SignalWrite;
 }
 
 export interface ResolutionFacts {
@@ -89,6 +92,7 @@ export function resolutionOf(facts: ResolutionFacts): Resolution {
         usageSource: facts.usageSource,
         endReason: facts.endReason,
         ...(pending.killedBy ? { killedBy: pending.killedBy } : {}),
+        ...(pending.variant ? { variant: pending.variant } : {}),
       },
     },
   };

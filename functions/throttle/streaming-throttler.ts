@@ -21,6 +21,9 @@ import { leaseMs } from './lease.js';
 import { resolveLapsed } from './sweeper.js';
 import { ThrottledStream } from './throttled-stream.js';
 import { AccountCache } from './account-cache.js';
+import { type AbuseSignal, signalWrite } from './abuse-score.js';
+import type { ExperimentSource } from './experiment-source.js';
+import type { LoadGauge } from './load-gauge.js';
 import { afterAdmission } from './account-transitions.js';
 import { StoreBusyError, StoreUnavailableError, type ThrottleStore } from './throttle-store.js';
 import { rateLimitHeaders } from '../http/refusals.js';
@@ -36,10 +39,21 @@ export interface StreamingThrottlerOptions {
   metrics: ThrottleMetrics;
   /** How long admission keeps retrying writes that collide with other requests of the same user. */
   admissionBudgetMs?: number;
+  /** The service's load (shedding by tier); without it, load never limits. */
+  load?: LoadGauge;
+  /** Limit experiments; without it, every user gets the tier's limits. */
+  experiments?: ExperimentSource;
   clock?: () => number;
 }
 
 const defaultAdmissionBudgetMs = 5_000;
+
+/** Refusals that say a user keeps pushing against a limit. */
+const refusalSignals: Partial<Record<RefusalReason, AbuseSignal>> = {
+  rate_limit_exceeded: 'pinned_at_limit',
+  tokens_per_minute_exceeded: 'pinned_at_limit',
+  concurrency_limit_exceeded: 'concurrency_burst',
+};
 
 /** Full jitter: a random wait up to an exponentially growing cap. */
 const backoffMs = (attempt: number) => Math.random() * Math.min(200, 4 * 2 ** attempt);
@@ -100,11 +114,15 @@ export class StreamingThrottler implements StreamGate {
     for (let attempt = 0; ; attempt++) {
       const tier = await this.tier(account.tier);
       const now = this.clock();
-      const decision = decideAdmission(account, tier, input, catalog, now);
+      const variant = await this.options.experiments?.variantFor(request.userId, tier.name, now);
+      const decision = decideAdmission(account, tier, input, catalog, now, {
+        load: this.options.load?.current(),
+        variant,
+      });
       if (decision.admitted) {
         // Contention is not a limit: retry collided writes within a time budget, then say so.
         if (attempt > 0 && this.clock() >= budgetEnds) {
-          this.reject(request.userId, 'store_contention');
+          this.reject(account, tier, 'store_contention');
           throw refusal('store_contention', 'too many simultaneous requests for this account; retry shortly', {
             retryAfterMs: 1_000,
             rateLimit: decision.rateLimit,
@@ -121,7 +139,8 @@ export class StreamingThrottler implements StreamGate {
           // What this write did, applied to the state it was decided on: the next admission's state.
           this.cache.remember(result.account ?? afterAdmission(account, decision.write));
           this.options.metrics.admitted(tier.name, modelKey(decision.model));
-          return this.startStream(decision, tier, request.userId);
+          this.options.load?.streamStarted();
+          return this.startStream(decision, decision.tier, request.userId);
         }
         account = result.account ?? (await this.loadAccount(request.userId));
         this.cache.remember(account);
@@ -139,7 +158,8 @@ export class StreamingThrottler implements StreamGate {
           continue;
         }
       } else {
-        this.reject(request.userId, decision.reason);
+        this.reject(account, tier, decision.reason);
+        if (variant) this.options.experiments?.recordRefusal?.(variant, request.userId, decision.reason, now);
         throw refusal(decision.reason, decision.message, {
           rateLimit: decision.rateLimit,
           retryAfterMs: decision.retryAfterMs,
@@ -197,12 +217,34 @@ export class StreamingThrottler implements StreamGate {
     });
   }
 
-  /** Counts a refusal; the count is written without delaying the refusal itself. */
-  private reject(userId: string, reason: RefusalReason): void {
+  /** Counts a refusal (and, for limits a user keeps running into, an abuse signal), without delaying it. */
+  private reject(account: Account, tier: Tier, reason: RefusalReason): void {
+    const { userId } = account;
     this.options.metrics.rejected(reason);
     this.options.store.recordRejection(userId, reason, this.clock()).catch((err: unknown) => {
       this.options.logger.warn('refusal not counted', { userId, reason, error: String(err) });
     });
+    const signal = refusalSignals[reason];
+    if (signal) this.recordSignal(account, tier, signal);
+  }
+
+  /** Records an abuse signal, blocking the user when it takes the score past the tier's threshold. */
+  private recordSignal(account: Account, tier: Tier, signal: AbuseSignal): void {
+    const write = signalWrite(account.abuse, [signal], tier.abuse.block, this.clock());
+    if (write.blockUntil !== undefined) {
+      this.options.metrics.abuseDetected(tier.name);
+      this.options.logger.warn('abuse detected: user blocked', { userId: account.userId, signal });
+    }
+    this.options.store.recordSignals(account.userId, write).catch((err: unknown) => {
+      this.options.logger.warn('abuse signal not recorded', { userId: account.userId, signal, error: String(err) });
+    });
+  }
+
+  /** A signal the chat service saw before admission (e.g. a flood of tool confirmations). */
+  async signal(userId: string, signal: AbuseSignal): Promise<void> {
+    const account = this.cache.get(userId) ?? (await this.options.store.getAccount(userId));
+    if (!account) return;
+    this.recordSignal(account, await this.tier(account.tier), signal);
   }
 
   private cachedRateLimit(userId: string): RateLimitState | undefined {
@@ -244,6 +286,7 @@ export class StreamingThrottler implements StreamGate {
         logger: this.options.logger,
         metrics: this.options.metrics,
         cache: this.cache,
+        onEnded: () => this.options.load?.streamEnded(),
       },
       {
         userId,
@@ -273,6 +316,7 @@ export class StreamingThrottler implements StreamGate {
               },
             ]
           : [],
+        abuseBlockAt: tier.abuse.block,
         reporting: {
           leaseMs: leaseMs(tier),
           reportEveryTokens: tier.reportEveryTokens,

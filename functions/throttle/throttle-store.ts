@@ -5,6 +5,7 @@ import type { Tier } from '../shared/tier.js';
 import type { Account, Movement } from './account.js';
 import type { AdmissionWrite } from './admission.js';
 import type { Resolution } from './settlement.js';
+import type { SignalWrite } from './abuse-score.js';
 
 export interface UsageReport {
   leaseUntil: number;
@@ -15,7 +16,11 @@ export interface UsageReport {
 }
 
 /** What a report found: the stream may go on, an operator ended it, or its reservation was resolved elsewhere. */
-export type ReportAnswer = { state: 'live' } | { state: 'killed'; killedBy?: string } | { state: 'gone' };
+export type ReportAnswer =
+  | { state: 'live' }
+  | { state: 'killed'; killedBy?: string }
+  | { state: 'blocked' }
+  | { state: 'gone' };
 
 /** When the store had to read the item (to tell a lost answer from a refusal), the account as read. */
 export type AdmitResult = { admitted: true; account?: Account } | { admitted: false; account: Account | undefined };
@@ -67,6 +72,8 @@ export interface ThrottleStore {
   resolve(resolution: Resolution, projected?: string[]): Promise<ResolveResult>;
   /** Applies a grant (or debit) exactly once per key: one write, remembered in the account. */
   grant(userId: string, grant: GrantRequest, now: number): Promise<GrantResult>;
+  /** Records abuse signals (and a block) on the account: one write, off any stream's path. */
+  recordSignals(userId: string, write: SignalWrite): Promise<void>;
   /** An operator's kill: the stream ends at its next report. False when no such reservation is open. */
   requestKill(userId: string, sessionId: string, actor: string): Promise<boolean>;
   /** Writes the ledger entries and session records of committed movements (idempotent). */

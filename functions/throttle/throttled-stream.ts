@@ -14,7 +14,8 @@ import type { AccountCache } from './account-cache.js';
 import { type ErrorEndReason, endError, endReasonOf } from './end-reason.js';
 import { monitorVerdict, remainingOutput, type StreamBudget } from './monitor-verdict.js';
 import { movementId } from './movements.js';
-import { resolutionOf, settlementAmounts } from './settlement.js';
+import { type Resolution, resolutionOf, settlementAmounts } from './settlement.js';
+import { type AbuseSignal, quickDisconnectMs, type SignalWrite, signalWrite } from './abuse-score.js';
 import type { ResolveOutcome, ThrottleStore } from './throttle-store.js';
 import { UsageReporter, type ReportOutcome } from './usage-reporter.js';
 import { UsageTally } from './usage-tally.js';
@@ -26,6 +27,8 @@ export interface ThrottledStreamContext {
   metrics: ThrottleMetrics;
   /** The throttler's view of the account: the settlement updates it and drops projected movements. */
   cache?: AccountCache;
+  /** The stream is over (the load gauge counts it out). */
+  onEnded?: () => void;
 }
 
 export interface ThrottledStreamSpec {
@@ -41,6 +44,8 @@ export interface ThrottledStreamSpec {
   headers: Record<string, string>;
   notices: StreamNotice[];
   reporting: { leaseMs: number; reportEveryTokens: number; reportEverySeconds: number };
+  /** The tier's abuse score at which a user is blocked. */
+  abuseBlockAt: number;
 }
 
 type Controller = TransformStreamDefaultController<StreamPart>;
@@ -147,7 +152,8 @@ export class ThrottledStream implements AdmittedStream {
     if (outcome.state === 'killed') {
       this.killedBy = outcome.killedBy;
       this.stop('session_terminated');
-    } else if (outcome.state === 'gone') this.stop('lease_lost');
+    } else if (outcome.state === 'blocked') this.stop('abuse_detected');
+    else if (outcome.state === 'gone') this.stop('lease_lost');
     else if (outcome.state === 'failed') {
       this.context.logger.warn('usage report failed', { sessionId: this.sessionId });
       // Without a renewed lease or allowance the stream would go unmetered: end it in time.
@@ -197,21 +203,26 @@ export class ThrottledStream implements AdmittedStream {
   private async settle(exit: StreamExit): Promise<void> {
     this.clearTimers();
     this.stopUpstream();
+    this.context.onEnded?.();
     await this.reporter.settled();
     const { pending, userId } = this.spec;
     const endReason: StreamEndReason = this.endReason ?? exit;
     const usage = this.tally.producedOutput ? this.tally.usage : { inputTokens: 0, outputTokens: 0 };
     const amounts = settlementAmounts(usage, pending, this.spec.price);
     const now = this.context.clock();
-    const resolution = resolutionOf({
-      userId,
-      sessionId: this.sessionId,
-      pending: this.killedBy ? { ...pending, killedBy: this.killedBy } : pending,
-      amounts,
-      usageSource: this.tally.source,
-      endReason,
-      now,
-    });
+    const resolution = {
+      ...resolutionOf({
+        userId,
+        sessionId: this.sessionId,
+        pending: this.killedBy ? { ...pending, killedBy: this.killedBy } : pending,
+        amounts,
+        usageSource: this.tally.source,
+        endReason,
+        now,
+      }),
+      signals: this.endSignals(endReason, now),
+    };
+    if (resolution.signals?.blockUntil !== undefined) this.context.metrics.abuseDetected(pending.tier);
     const outcome = await this.resolve(resolution);
     if (outcome === 'resolved') {
       // The projection is the second and last write; if it fails the sweeper writes it.
@@ -248,7 +259,19 @@ export class ThrottledStream implements AdmittedStream {
     });
   }
 
-  private async resolve(resolution: ReturnType<typeof resolutionOf>): Promise<ResolveOutcome | undefined> {
+  /** Abuse signals this ending shows, recorded with the settlement (no write of their own). */
+  private endSignals(endReason: StreamEndReason, now: number): SignalWrite | undefined {
+    const signals: AbuseSignal[] = [];
+    if (endReason === 'client_disconnect' && now - this.spec.pending.startedAt < quickDisconnectMs) {
+      signals.push('disconnect_retry');
+    }
+    if (endReason === 'max_tokens_exceeded') signals.push('max_token_cut');
+    if (signals.length === 0) return undefined;
+    const known = this.context.cache?.get(this.spec.userId)?.abuse ?? {};
+    return signalWrite(known, signals, this.spec.abuseBlockAt, now);
+  }
+
+  private async resolve(resolution: Resolution): Promise<ResolveOutcome | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         const drops = this.context.cache?.toDrop(resolution.userId) ?? [];

@@ -86,6 +86,7 @@ export class StoreFixtures {
       pending: {},
       grants: {},
       outbox: {},
+      abuse: {},
       rev: 0,
       sweepShard: sweepShardOf(userId),
       createdAt: now,

@@ -27,6 +27,7 @@ const counted = () => {
       admitted: (t: string) => void events.push(`admitted:${t}`),
       rejected: (r: string) => void events.push(`rejected:${r}`),
       terminated: () => undefined,
+      abuseDetected: () => undefined,
       settled: () => undefined,
     },
   };

@@ -18,6 +18,7 @@ import { sweep } from '../../functions/throttle/sweeper.js';
 import type { TableNames } from '../../functions/shared/tables.js';
 import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
 import { type Fault, injectFaults, type FaultInjector } from '../helpers/dynamo-faults.js';
+import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
 
 export const reportEveryTokens = 20;
@@ -91,14 +92,6 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tier' as const), user: fc.nat(1), tier: fc.nat(1) }) },
 );
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const noMetrics = {
-  admitted: () => undefined,
-  rejected: () => undefined,
-  terminated: () => undefined,
-  settled: () => undefined,
-};
-
 /** What the test knows of an admitted stream: its tokens sent to the client, for the billing bounds. */
 export interface StreamRecord {
   userId: string;
@@ -161,7 +154,7 @@ export function createWorld(endpoint: string, tables: TableNames, users: string[
         signupCredits: 0,
         tierCacheMs: 0,
         failOpen: false,
-        logger: quiet,
+        logger: quietLogger,
         metrics: noMetrics,
         admissionBudgetMs: 2_000,
         clock,

@@ -20,6 +20,7 @@ import { StreamingThrottler } from '../../functions/throttle/streaming-throttler
 import { sweep } from '../../functions/throttle/sweeper.js';
 import type { AdmittedStream, StreamPart } from '../../functions/chat/stream-gate.js';
 import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { limitReasons } from '../../functions/shared/reasons.js';
 import type { SettledSession } from '../../functions/throttle/account.js';
 
@@ -87,13 +88,6 @@ const specArbitrary: fc.Arbitrary<Spec> = fc
   .map(({ die, ...spec }) => ({ ...spec, dieAt: die === undefined ? undefined : Math.min(die, spec.parts.length) }));
 
 let clockNow = Date.now();
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const noMetrics = {
-  admitted: () => undefined,
-  rejected: () => undefined,
-  terminated: () => undefined,
-  settled: () => undefined,
-};
 
 interface Outcome {
   spec: Spec;
@@ -165,7 +159,7 @@ describe('stream bounds over 1 000 random streams', () => {
       signupCredits: 0,
       tierCacheMs: 60_000,
       failOpen: false,
-      logger: quiet,
+      logger: quietLogger,
       metrics: noMetrics,
       clock: () => clockNow,
     });

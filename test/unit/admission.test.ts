@@ -37,6 +37,7 @@ const account = (overrides: Partial<Account> = {}): Account =>
     pending: {},
     grants: {},
     outbox: {},
+    abuse: {},
     rev: 0,
     sweepShard: 'sweep#0',
     createdAt: 0,

@@ -7,6 +7,7 @@ import type { Movement } from '../account.js';
 import { movementId } from '../movements.js';
 import type { Resolution } from '../settlement.js';
 import { expr, type Expression } from './expression.js';
+import type { SignalWrite } from '../abuse-score.js';
 
 const sessionName = (sessionId: string) => ({ '#sid': sessionId });
 const movementName = (movement: Movement) => ({ '#mid': movementId(movement) });
@@ -35,6 +36,8 @@ export const windowIs = (window: number) => expr('#tpmWindow = :window', { ':win
 export const grantIsNew = (key: string) => expr('attribute_not_exists(#grants.#key)', {}, { '#key': key });
 export const balanceStaysBelow = (limit: number, amount: number) =>
   expr('#balance <= :balanceRoom', { ':balanceRoom': limit - amount });
+export const notBlocked = (now: number) =>
+  expr('attribute_not_exists(#abuseBlockedUntil) OR #abuseBlockedUntil <= :now', { ':now': now });
 export const revIs = (rev: number) => expr('#rev = :rev', { ':rev': rev });
 
 /** Every write that adds or resolves money state bumps `rev` (the sweeper's tidy-up checks it). */
@@ -55,6 +58,7 @@ export function admissionCondition(write: AdmissionWrite): Expression[] {
     write.window.variant === 'current'
       ? windowHasRoom(write.window.window, write.window.ceiling)
       : windowIsOver(write.window.window),
+    notBlocked(write.now),
   ];
 }
 
@@ -131,4 +135,25 @@ export function grantUpdate(movement: Extract<Movement, { kind: 'grant' }>, swee
     bumpRev,
     sweepNoLaterThan(sweepDue),
   ];
+}
+
+/** Abuse signals: per-minute weights added, old ones dropped, a block set when the score passed it. */
+export function signalUpdate(write: SignalWrite): { set: Expression[]; remove: Expression[] } {
+  return {
+    set: [
+      ...write.add.map(({ key, weight }, i) =>
+        expr(
+          `#abuse.#sig${i} = if_not_exists(#abuse.#sig${i}, :zero) + :weight${i}`,
+          { ':zero': 0, [`:weight${i}`]: weight },
+          { [`#sig${i}`]: key },
+        ),
+      ),
+      ...(write.blockUntil !== undefined
+        ? [expr('#abuseBlockedUntil = :blockUntil', { ':blockUntil': write.blockUntil })]
+        : []),
+    ],
+    remove: write.drop
+      .filter((key) => !write.add.some((a) => a.key === key))
+      .map((key, i) => expr(`#abuse.#old${i}`, {}, { [`#old${i}`]: key })),
+  };
 }

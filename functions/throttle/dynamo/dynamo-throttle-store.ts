@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   accountKey,
+  loadKey,
+  loadPartitions,
   rejectionAttribute,
   sweepShardOf,
   sweepShards,
@@ -23,6 +25,8 @@ import { tierSchema, type Tier } from '../../shared/tier.js';
 import { accountSchema, maxBalance, type Account, type Movement } from '../account.js';
 import type { AdmissionWrite } from '../admission.js';
 import { leaseGraceMs } from '../lease.js';
+import type { LoadPublication, LoadStore } from '../load-gauge.js';
+import type { SignalWrite } from '../abuse-score.js';
 import { windowStart } from '../token-window.js';
 import { movementId } from '../movements.js';
 import type { Resolution } from '../settlement.js';
@@ -45,6 +49,8 @@ import {
   grantIsNew,
   grantUpdate,
   killUpdate,
+  notBlocked,
+  signalUpdate,
   admissionUpdate,
   leaseLapsedBefore,
   removeFromOutbox,
@@ -68,7 +74,7 @@ function toAccount(item: Record<string, unknown>): Account {
   return accountSchema.parse(account);
 }
 
-export class DynamoThrottleStore implements ThrottleStore {
+export class DynamoThrottleStore implements ThrottleStore, LoadStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
@@ -96,6 +102,7 @@ export class DynamoThrottleStore implements ThrottleStore {
       pending: {},
       grants: {},
       outbox: Object.fromEntries(signup.map((m) => [movementId(m), m])),
+      abuse: {},
       rev: 0,
       sweepShard: sweepShardOf(userId),
       ...(signup.length ? { sweepAt: now + projectionGraceMs } : {}),
@@ -146,19 +153,23 @@ export class DynamoThrottleStore implements ThrottleStore {
           TableName: this.tables.credits,
           Key: accountKey(userId),
           ...expressionInput({
-            condition: allOf(sessionIsPending(sessionId), sessionNotKilled(sessionId)),
+            condition: allOf(sessionIsPending(sessionId), sessionNotKilled(sessionId), notBlocked(report.now)),
             update: update({ set: [reportUpdate(sessionId, report)] }),
           }),
         }),
       ),
     );
     if (renewed) return { state: 'live' };
-    const pending = (await this.getAccount(userId))?.pending[sessionId];
-    return pending?.killRequested ? { state: 'killed', killedBy: pending.killedBy } : { state: 'gone' };
+    const account = await this.getAccount(userId);
+    const pending = account?.pending[sessionId];
+    if (!pending) return { state: 'gone' };
+    if (pending.killRequested) return { state: 'killed', killedBy: pending.killedBy };
+    return { state: 'blocked' };
   }
 
   async resolve(resolution: Resolution, projected: string[] = []): Promise<ResolveResult> {
     const { userId, sessionId } = resolution;
+    const signals = resolution.signals ? signalUpdate(resolution.signals) : undefined;
     const attempt = (returnTokens: boolean) =>
       conditional(() =>
         this.db.send(
@@ -174,8 +185,11 @@ export class DynamoThrottleStore implements ThrottleStore {
                 ...(returnTokens ? [windowIs(resolution.unusedTokens.window)] : []),
               ),
               update: update({
-                set: resolutionUpdate(resolution, returnTokens, resolution.now + projectionGraceMs),
-                remove: [removePending(sessionId), ...removeFromOutbox(projected)],
+                set: [
+                  ...resolutionUpdate(resolution, returnTokens, resolution.now + projectionGraceMs),
+                  ...(signals?.set ?? []),
+                ],
+                remove: [removePending(sessionId), ...removeFromOutbox(projected), ...(signals?.remove ?? [])],
               }),
             }),
           }),
@@ -234,6 +248,19 @@ export class DynamoThrottleStore implements ThrottleStore {
     return { outcome: grant.amount < 0 ? 'insufficient' : 'balance_limit', account };
   }
 
+  async recordSignals(userId: string, write: SignalWrite): Promise<void> {
+    const { set, remove } = signalUpdate(write);
+    await conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
+          ...expressionInput({ condition: accountExists, update: update({ set, remove }) }),
+        }),
+      ),
+    );
+  }
+
   async requestKill(userId: string, sessionId: string, actor: string): Promise<boolean> {
     const done = await conditional(() =>
       this.db.send(
@@ -252,6 +279,43 @@ export class DynamoThrottleStore implements ThrottleStore {
 
   async project(userId: string, movements: Movement[]): Promise<void> {
     if (movements.length) await writeProjections(this.db, this.tables, userId, movements);
+  }
+
+  async publishLoad(publication: LoadPublication, expiresAt: number): Promise<void> {
+    await guarded(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tables.credits,
+          Item: { ...loadKey(publication.containerId), ...publication, expiresAt },
+        }),
+      ),
+    );
+  }
+
+  async readLoad(since: number): Promise<LoadPublication[]> {
+    const pages = await Promise.all(
+      loadPartitions.map((pk) =>
+        guarded(() =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.tables.credits,
+              KeyConditionExpression: '#pk = :pk',
+              FilterExpression: '#at >= :since',
+              ExpressionAttributeNames: { '#pk': 'pk', '#at': 'at' },
+              ExpressionAttributeValues: { ':pk': pk, ':since': since },
+            }),
+          ),
+        ),
+      ),
+    );
+    return pages.flatMap((page) =>
+      (page.Items ?? []).map((item) => ({
+        containerId: String(item.containerId),
+        active: Number(item.active),
+        capacity: Number(item.capacity),
+        at: Number(item.at),
+      })),
+    );
   }
 
   async recordRejection(userId: string, reason: string, now: number): Promise<void> {

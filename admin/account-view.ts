@@ -6,6 +6,7 @@ import type { Tier } from '../functions/shared/tier.js';
 import type { SettledSession } from '../functions/throttle/account.js';
 import { remainingAt } from '../functions/throttle/token-bucket.js';
 import { windowStart } from '../functions/throttle/token-window.js';
+import { abuseScore, recentSignals } from '../functions/throttle/abuse-score.js';
 import { summarizeSessions, type UsageTotals } from './usage-report.js';
 
 export interface AccountView {
@@ -19,6 +20,13 @@ export interface AccountView {
   leases: { held: number; max: number | null };
   tokensThisMinute: number;
   usage: { lastHour: UsageTotals; lastDay: UsageTotals };
+  /** The trust score, its recent signals, and the state it puts the user in. */
+  abuse: {
+    score: number;
+    state: 'ok' | 'tightened' | 'blocked';
+    blockedUntil: number | null;
+    signals: Array<{ signal: string; at: number; weight: number }>;
+  };
 }
 
 export function accountView(
@@ -55,5 +63,13 @@ export function accountView(
       lastHour: summarizeSessions(recentSessions.filter((s) => s.startedAt >= now - 3_600_000)),
       lastDay: summarizeSessions(recentSessions.filter((s) => s.startedAt >= now - 86_400_000)),
     },
+    abuse: abuseView(account, tier, now),
   };
+}
+
+function abuseView(account: Account, tier: Tier | undefined, now: number): AccountView['abuse'] {
+  const score = Math.round(abuseScore(account.abuse, now) * 100) / 100;
+  const blockedUntil = account.abuseBlockedUntil && account.abuseBlockedUntil > now ? account.abuseBlockedUntil : null;
+  const state = blockedUntil ? 'blocked' : tier && score >= tier.abuse.tighten ? 'tightened' : 'ok';
+  return { score, state, blockedUntil, signals: recentSignals(account.abuse, now) };
 }

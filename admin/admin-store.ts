@@ -69,6 +69,8 @@ export interface AdminStore {
     to: number,
   ): Promise<Array<UsageCounters & { userId: string }>>;
   getSession(sessionId: string): Promise<SettledSession | undefined>;
+  /** Clears a user's abuse signals and any block; false when there is no such account. */
+  resetAbuse(userId: string): Promise<boolean>;
   /** Ends a live session at its next report; false when the user has no such live session. */
   requestKill(userId: string, sessionId: string, actor: string): Promise<boolean>;
   audit(record: AuditRecord): Promise<void>;

@@ -15,6 +15,7 @@ commands:
   tiers delete <name>                         delete a tier (refused while users have it)
   user get <userId>                           account, balance, limits, recent usage
   user set-tier <userId> <tier>               assign a tier
+  user abuse-reset <userId>                   clear the user's abuse signals and lift a block
   credits grant <userId> <amount> --reason R  grant (or debit, with a negative amount)
                 [--key K]                     idempotency key (default: generated; reuse it to retry safely)
   ledger <userId> [--limit N]                 ledger entries, newest first
@@ -140,6 +141,12 @@ function command(args: string[]): Command {
         },
       };
     }
+    case 'user abuse-reset':
+      return {
+        method: 'POST',
+        path: `/users/${enc(need(a, 'user id'))}/abuse/reset`,
+        print: () => `abuse signals of ${a} cleared`,
+      };
     case 'sessions list':
       return {
         method: 'GET',
@@ -209,6 +216,7 @@ function printAccount(body: unknown): string {
     leases: Row;
     usage: { lastHour: Row; lastDay: Row };
     openReservations: Row[];
+    abuse: { score: number; state: string; signals: Row[] };
   };
   return [
     keyValues({
@@ -235,6 +243,9 @@ function printAccount(body: unknown): string {
     '',
     'open reservations',
     table(a.openReservations, ['sessionId', 'reserved', 'model', 'startedAt', 'expiresAt']),
+    '',
+    `trust score ${a.abuse.score} (${a.abuse.state}); recent signals`,
+    table(a.abuse.signals, ['at', 'signal', 'weight']),
   ].join('\n');
 }
 

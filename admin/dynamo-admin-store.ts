@@ -298,6 +298,25 @@ export class DynamoAdminStore implements AdminStore {
     return Item ? toSettledSession(Item) : undefined;
   }
 
+  async resetAbuse(userId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.credits,
+          Key: accountKey(userId),
+          ...expressionInput({
+            condition: expr('attribute_exists(#pk)'),
+            update: update({ set: [expr('#abuse = :none', { ':none': {} })], remove: [expr('#abuseBlockedUntil')] }),
+          }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   requestKill(userId: string, sessionId: string, actor: string): Promise<boolean> {
     return this.throttleStore.requestKill(userId, sessionId, actor);
   }

@@ -78,6 +78,12 @@ export const accountResponse = z
     leases: z.object({ held: z.number(), max: z.number().nullable() }),
     tokensThisMinute: z.number(),
     usage: z.object({ lastHour: z.object(totals), lastDay: z.object(totals) }),
+    abuse: z.object({
+      score: z.number(),
+      state: z.enum(['ok', 'tightened', 'blocked']),
+      blockedUntil: z.number().nullable(),
+      signals: z.array(z.object({ signal: z.string(), at: z.number(), weight: z.number() })),
+    }),
   })
   .meta({ id: 'Account' });
 

@@ -59,6 +59,17 @@ export function createAlarms(
       threshold: rejectionsPer5Minutes,
       comparisonOperator: 'GreaterThanThreshold',
     }),
+    new aws.cloudwatch.MetricAlarm('abuse-detected', {
+      ...actions,
+      alarmDescription: 'A user was blocked for abuse (trust score past its tier threshold)',
+      ...throttlerMetric,
+      metricName: metricNames.abuseDetected,
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
     new aws.cloudwatch.MetricAlarm('chat-stream-5xx', {
       ...actions,
       alarmDescription: 'Function URL 5xx responses of the chat stream',

@@ -2,9 +2,11 @@
 // monitor on the parts as they stream, and one settlement when the stream ends.
 import type { TextStreamPart, ToolSet } from 'ai';
 import type { ModelRef } from '../shared/catalog.js';
-import type { StreamNotice } from '../protocol/stream-notice.js';
+import type { NoticePart, StreamNotice } from '../protocol/stream-notice.js';
 
 export type StreamPart = TextStreamPart<ToolSet>;
+/** What leaves the monitor: the model's parts and the notices it raised. */
+export type MonitoredPart = StreamPart | NoticePart;
 
 export interface AdmissionRequest {
   requestId: string;
@@ -40,7 +42,7 @@ export interface AdmittedStream {
    * Watches the parts as they stream. When a limit would be passed it calls
    * `stopUpstream`, emits an error part and ends the stream.
    */
-  monitor(stopUpstream: () => void): TransformStream<StreamPart, StreamPart>;
+  monitor(stopUpstream: () => void): TransformStream<StreamPart, MonitoredPart>;
   /** Settles the session exactly once, whatever ended the stream. Safe to call twice. */
   finish(exit: StreamExit): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // A gate that admits everything and meters nothing: for running the handler with
 // throttling switched off (benchmarks compare against it). Never the default.
 import { randomUUID } from 'node:crypto';
-import type { StreamGate, StreamPart } from './stream-gate.js';
+import type { MonitoredPart, StreamGate, StreamPart } from './stream-gate.js';
 
 export const unmeteredGate: StreamGate = {
   async admit(request) {
@@ -13,7 +13,7 @@ export const unmeteredGate: StreamGate = {
       maxSteps: 5,
       remainingOutputTokens: () => Number.MAX_SAFE_INTEGER,
       toolsAllowed: request.toolsRequested,
-      monitor: () => new TransformStream<StreamPart, StreamPart>(),
+      monitor: () => new TransformStream<StreamPart, MonitoredPart>(),
       finish: async () => {},
     };
   },

@@ -2,7 +2,7 @@
 // one `<code>:<json>\n` line per part.
 import type { TextStreamPart, ToolSet, LanguageModelUsage } from 'ai';
 import { streamErrorText } from './stream-error.js';
-import type { StreamNotice } from './stream-notice.js';
+import type { NoticePart, StreamNotice } from './stream-notice.js';
 
 export const dataStreamHeaders = {
   'content-type': 'text/plain; charset=utf-8',
@@ -73,14 +73,21 @@ export function encodePart(part: TextStreamPart<ToolSet>, messageId: () => strin
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : error);
 
+/** A mid-stream notice: a budget warning as a data part (`2:`), pacing as a message annotation (`8:`). */
+const encodeNotice = (part: NoticePart) =>
+  part.notice.type === 'budget_warning'
+    ? line(partCodes.data, [part.notice])
+    : line(partCodes.annotations, [part.notice]);
+
 export function encodeDataStream(
-  parts: ReadableStream<TextStreamPart<ToolSet>>,
+  parts: ReadableStream<TextStreamPart<ToolSet> | NoticePart>,
   options: { notices?: StreamNotice[]; generateMessageId: () => string },
 ): ReadableStream<string> {
   let noticesSent = false;
   return parts.pipeThrough(
-    new TransformStream<TextStreamPart<ToolSet>, string>({
+    new TransformStream<TextStreamPart<ToolSet> | NoticePart, string>({
       transform(part, controller) {
+        if (part.type === 'notice') return controller.enqueue(encodeNotice(part));
         const encoded = encodePart(part, options.generateMessageId);
         if (encoded) controller.enqueue(encoded);
         // Annotations attach to the message the first step opened.

@@ -168,7 +168,11 @@ export function decideAdmission(
     );
   }
 
-  const outputCap = Math.min(tier.maxTokensPerRequest, window.grant - inputTokens);
+  // A tier that paces may run past this minute's tokens (it waits for the next minute), so
+  // its reservation covers the whole answer; otherwise the minute's tokens cap the answer.
+  const outputCap = tier.pacing
+    ? tier.maxTokensPerRequest
+    : Math.min(tier.maxTokensPerRequest, window.grant - inputTokens);
   const capBinding: BindingLimit =
     outputCap < tier.maxTokensPerRequest ? 'tokens_per_minute_exceeded' : 'max_tokens_exceeded';
   const sized = sizeReservation(account.available, tier, { ...request, inputTokens }, catalog, outputCap, capBinding);
@@ -179,7 +183,7 @@ export function decideAdmission(
     );
   }
 
-  const grant = inputTokens + sized.maxOutputTokens;
+  const grant = tier.pacing ? window.grant : inputTokens + sized.maxOutputTokens;
   const leaseUntil = now + leaseMs(tier);
   return {
     admitted: true,

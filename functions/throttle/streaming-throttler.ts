@@ -44,6 +44,8 @@ export interface StreamingThrottlerOptions {
   /** Limit experiments; without it, every user gets the tier's limits. */
   experiments?: ExperimentSource;
   clock?: () => number;
+  /** How streams wait when pacing (tests drive time themselves). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 const defaultAdmissionBudgetMs = 5_000;
@@ -286,6 +288,7 @@ export class StreamingThrottler implements StreamGate {
         logger: this.options.logger,
         metrics: this.options.metrics,
         cache: this.cache,
+        sleep: this.options.sleep,
         onEnded: () => this.options.load?.streamEnded(),
       },
       {
@@ -316,7 +319,12 @@ export class StreamingThrottler implements StreamGate {
               },
             ]
           : [],
-        abuseBlockAt: tier.abuse.block,
+        policy: {
+          pacing: tier.pacing,
+          tokensPerMinute: tier.tokensPerMinute,
+          warnAt: tier.warnAt,
+          abuseBlockAt: tier.abuse.block,
+        },
         reporting: {
           leaseMs: leaseMs(tier),
           reportEveryTokens: tier.reportEveryTokens,

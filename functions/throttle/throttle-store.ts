@@ -72,6 +72,8 @@ export interface ThrottleStore {
   resolve(resolution: Resolution, projected?: string[]): Promise<ResolveResult>;
   /** Applies a grant (or debit) exactly once per key: one write, remembered in the account. */
   grant(userId: string, grant: GrantRequest, now: number): Promise<GrantResult>;
+  /** Takes a paced stream's next grant from a new minute window (one write in the common case). */
+  extendGrant(userId: string, sessionId: string, request: GrantExtension): Promise<GrantExtensionResult>;
   /** Records abuse signals (and a block) on the account: one write, off any stream's path. */
   recordSignals(userId: string, write: SignalWrite): Promise<void>;
   /** An operator's kill: the stream ends at its next report. False when no such reservation is open. */
@@ -88,6 +90,14 @@ export interface ThrottleStore {
    */
   tidy(userId: string, rev: number, projected: string[], sweepAt: number | undefined): Promise<boolean>;
 }
+
+export interface GrantExtension {
+  window: number;
+  grant: number;
+  tokensPerMinute: number;
+}
+
+export type GrantExtensionResult = { outcome: 'extended'; grant: number } | { outcome: 'full' | 'gone' };
 
 /** The store could not be reached or answered with an error (not a rule refusal). */
 export class StoreUnavailableError extends Error {

@@ -1,32 +1,28 @@
-// One admitted stream: the mid-stream monitor over its parts, its usage reports (which
-// renew its lease, bound what a dead stream is charged, and carry an admin's kill), its
-// deadline, and its single settlement: one write that resolves the reservation, then one
-// batch that projects the ledger entry and the session record.
-import type { AdmittedStream, StreamExit, StreamPart } from '../chat/stream-gate.js';
-import type { ServiceLogger } from '../observability/logger.js';
-import type { ThrottleMetrics } from '../observability/throttle-metrics.js';
-import type { StreamNotice } from '../protocol/stream-notice.js';
+// One admitted stream: the mid-stream monitor over its parts (limits, one budget warning,
+// pacing where the tier prefers slowing to cutting), its usage reports (which renew its
+// lease, bound what a dead stream is charged, and carry an admin's kill or an abuse
+// block), its deadline, and its single settlement (stream-settlement.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdmittedStream, MonitoredPart, StreamExit, StreamPart } from '../chat/stream-gate.js';
+import type { NoticePart, StreamNotice } from '../protocol/stream-notice.js';
 import type { ModelPrice, ModelRef } from '../shared/catalog.js';
-import type { StreamEndReason } from '../shared/reasons.js';
+import { limitReasons, type StreamEndReason } from '../shared/reasons.js';
 import type { TokenCounter } from '../tokens/token-counter.js';
 import type { PendingReservation } from './account.js';
-import type { AccountCache } from './account-cache.js';
+import { budgetWarning } from './budget-warning.js';
 import { type ErrorEndReason, endError, endReasonOf } from './end-reason.js';
-import { monitorVerdict, remainingOutput, type StreamBudget } from './monitor-verdict.js';
-import { movementId } from './movements.js';
-import { type Resolution, resolutionOf, settlementAmounts } from './settlement.js';
-import { type AbuseSignal, quickDisconnectMs, type SignalWrite, signalWrite } from './abuse-score.js';
-import type { ResolveOutcome, ThrottleStore } from './throttle-store.js';
+import { monitorVerdict, outputAllowances, remainingOutput, type StreamBudget } from './monitor-verdict.js';
+import { nextGrant, pacingPlan } from './pacing.js';
+import { type SettlementContext, settleStream } from './stream-settlement.js';
+import type { ThrottleStore } from './throttle-store.js';
 import { UsageReporter, type ReportOutcome } from './usage-reporter.js';
 import { UsageTally } from './usage-tally.js';
 
-export interface ThrottledStreamContext {
+export interface ThrottledStreamContext extends SettlementContext {
   store: ThrottleStore;
   clock: () => number;
-  logger: ServiceLogger;
-  metrics: ThrottleMetrics;
-  /** The throttler's view of the account: the settlement updates it and drops projected movements. */
-  cache?: AccountCache;
+  /** Waits (pacing); tests drive time themselves. Resolves early when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The stream is over (the load gauge counts it out). */
   onEnded?: () => void;
 }
@@ -44,13 +40,13 @@ export interface ThrottledStreamSpec {
   headers: Record<string, string>;
   notices: StreamNotice[];
   reporting: { leaseMs: number; reportEveryTokens: number; reportEverySeconds: number };
-  /** The tier's abuse score at which a user is blocked. */
-  abuseBlockAt: number;
+  /** From the tier: pace instead of cutting at tokens per minute; warn at this share; block at this abuse score. */
+  policy: { pacing: boolean; tokensPerMinute: number; warnAt: number; abuseBlockAt: number };
 }
 
-type Controller = TransformStreamDefaultController<StreamPart>;
+type Controller = TransformStreamDefaultController<MonitoredPart>;
 
-const resolveAttempts = 3;
+const realSleep = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined);
 
 export class ThrottledStream implements AdmittedStream {
   readonly sessionId: string;
@@ -63,6 +59,8 @@ export class ThrottledStream implements AdmittedStream {
 
   private readonly tally: UsageTally;
   private readonly reporter: UsageReporter;
+  private readonly budget: StreamBudget;
+  private readonly stopped = new AbortController();
   private controller?: Controller;
   private stopUpstream: () => void = () => undefined;
   private endReason?: StreamEndReason;
@@ -70,6 +68,10 @@ export class ThrottledStream implements AdmittedStream {
   private sent = 0;
   private steps = 0;
   private firstByteMs?: number;
+  private warned = false;
+  private pacingAnnounced = false;
+  /** The latest minute grant a paced stream took: unused tokens go back to that window only. */
+  private windowGrant?: { window: number; grant: number; usedBefore: number };
   private timers: NodeJS.Timeout[] = [];
   private settlement?: Promise<void>;
   private killedBy?: string;
@@ -85,6 +87,7 @@ export class ThrottledStream implements AdmittedStream {
     this.toolsAllowed = spec.toolsAllowed;
     this.headers = spec.headers;
     this.notices = spec.notices;
+    this.budget = { ...spec.budget };
     this.tally = new UsageTally(spec.pending.tokensIn, spec.counter);
     this.reporter = new UsageReporter(
       {
@@ -101,12 +104,16 @@ export class ThrottledStream implements AdmittedStream {
   }
 
   remainingOutputTokens(): number {
-    return remainingOutput(this.spec.budget, this.tally.usageInStep);
+    // A paced stream's minute grant renews: only the other limits bound its model calls.
+    const usage = this.tally.usageInStep;
+    if (!this.spec.policy.pacing) return remainingOutput(this.budget, usage);
+    const { tokens_per_minute_exceeded: _perMinute, ...others } = outputAllowances(this.budget, usage.inputTokens);
+    return Math.max(0, Math.min(...Object.values(others)) - usage.outputTokens);
   }
 
-  monitor(stopUpstream: () => void): TransformStream<StreamPart, StreamPart> {
+  monitor(stopUpstream: () => void): TransformStream<StreamPart, MonitoredPart> {
     this.stopUpstream = stopUpstream;
-    return new TransformStream<StreamPart, StreamPart>({
+    return new TransformStream<StreamPart, MonitoredPart>({
       start: (controller) => {
         this.controller = controller;
         this.startTimers();
@@ -124,8 +131,15 @@ export class ThrottledStream implements AdmittedStream {
     }
     const tokens = this.tally.tokensOf(part);
     if (tokens > 0) {
-      const verdict = monitorVerdict(this.spec.budget, this.tally.usageInStep, tokens, this.context.clock());
-      if (verdict) return this.stop(verdict);
+      let verdict = this.verdict(tokens);
+      while (verdict === 'tokens_per_minute_exceeded' && this.spec.policy.pacing) {
+        if (!(await this.pace())) return;
+        verdict = this.verdict(tokens);
+      }
+      if (verdict) {
+        this.stop(verdict);
+        return;
+      }
       // Never send past the acknowledged allowance: report first.
       if (!this.reporter.covers(this.sent + tokens) && !(await this.reportNow(this.sent + tokens))) return;
       if (this.endReason) return;
@@ -135,10 +149,84 @@ export class ThrottledStream implements AdmittedStream {
     this.tally.observe(part, tokens);
     if (part.type === 'error') this.endReason = endReasonOf(part.error);
     controller.enqueue(part);
-    if (tokens > 0 && this.reporter.due(this.sent)) void this.reportNow(this.sent);
+    if (tokens > 0) {
+      this.warnIfNear(this.spec.policy.warnAt);
+      if (this.reporter.due(this.sent)) void this.reportNow(this.sent);
+    }
     // The provider stopped at the output cap this stream was given: say which limit it was.
     if (part.type === 'finish-step' && part.finishReason === 'length' && this.remainingOutputTokens() === 0) {
-      this.stop(this.spec.budget.binding);
+      this.stop(this.budget.binding);
+    }
+  }
+
+  private verdict(tokens: number) {
+    return monitorVerdict(this.budget, this.tally.usageInStep, tokens, this.context.clock());
+  }
+
+  /** Waits for the next minute window and takes a grant there; false when the stream had to stop. */
+  private async pace(): Promise<boolean> {
+    const { clock, store } = this.context;
+    if (!this.pacingAnnounced) {
+      this.pacingAnnounced = true;
+      const { tokensPerMinute } = this.spec.policy;
+      this.emit({
+        type: 'notice',
+        notice: {
+          type: 'pacing',
+          tokensPerMinute,
+          message: `This answer is slowed to stay under your plan's ${tokensPerMinute} tokens per minute.`,
+        },
+      });
+    }
+    const plan = pacingPlan(clock(), this.budget.deadline);
+    if ('stop' in plan) {
+      this.stop(plan.stop);
+      return false;
+    }
+    await (this.context.sleep ?? realSleep)(plan.resumeAt - clock(), this.stopped.signal);
+    if (this.endReason) return false;
+    const usage = this.tally.usageInStep;
+    const grant = nextGrant(this.spec.policy.tokensPerMinute, this.remainingOutputTokens() + 1);
+    const extended = await store
+      .extendGrant(this.spec.userId, this.sessionId, {
+        window: plan.window,
+        grant,
+        tokensPerMinute: this.spec.policy.tokensPerMinute,
+      })
+      .catch(() => ({ outcome: 'failed' as const }));
+    if (extended.outcome === 'gone') this.stop('lease_lost');
+    else if (extended.outcome === 'failed') this.stop('metering_unavailable');
+    else if (extended.outcome === 'extended') {
+      this.budget.tokenGrant += extended.grant;
+      this.windowGrant = {
+        window: plan.window,
+        grant: extended.grant,
+        usedBefore: usage.inputTokens + usage.outputTokens,
+      };
+    }
+    return !this.endReason; // a full window: wait for the next one
+  }
+
+  /** Warns once, when the stream has used `share` of a limit or of its reservation. */
+  private warnIfNear(share: number): void {
+    if (this.warned) return;
+    const notice = budgetWarning(
+      this.budget,
+      this.tally.usageInStep,
+      this.spec.pending.startedAt,
+      this.context.clock(),
+      share,
+    );
+    if (!notice) return;
+    this.warned = true;
+    this.emit({ type: 'notice', notice });
+  }
+
+  private emit(part: NoticePart): void {
+    try {
+      this.controller?.enqueue(part);
+    } catch {
+      // The stream already closed.
     }
   }
 
@@ -167,7 +255,10 @@ export class ThrottledStream implements AdmittedStream {
   /** Ends the stream with a reason's error part and stops paying for the model. */
   private stop(reason: ErrorEndReason): void {
     if (this.endReason) return;
+    // A limit never cuts a stream that was not warned first.
+    if ((limitReasons as readonly string[]).includes(reason)) this.warnIfNear(0);
     this.endReason = reason;
+    this.stopped.abort();
     this.clearTimers();
     this.stopUpstream();
     this.context.metrics.terminated(reason);
@@ -181,13 +272,14 @@ export class ThrottledStream implements AdmittedStream {
 
   private startTimers(): void {
     const { clock } = this.context;
-    const deadline = setTimeout(
-      () => this.stop('max_duration_exceeded'),
-      Math.max(0, this.spec.budget.deadline - clock()),
-    );
+    const { startedAt } = this.spec.pending;
+    const deadline = setTimeout(() => this.stop('max_duration_exceeded'), Math.max(0, this.budget.deadline - clock()));
+    // The duration warning comes from the clock: a slow stream may send nothing near its deadline.
+    const warnAt = startedAt + (this.budget.deadline - startedAt) * this.spec.policy.warnAt;
+    const warning = setTimeout(() => this.warnIfNear(this.spec.policy.warnAt), Math.max(0, warnAt - clock()));
     const heartbeat = setInterval(() => void this.reportNow(this.sent), this.spec.reporting.reportEverySeconds * 1000);
-    for (const timer of [deadline, heartbeat]) timer.unref();
-    this.timers.push(deadline, heartbeat);
+    for (const timer of [deadline, warning, heartbeat]) timer.unref();
+    this.timers.push(deadline, warning, heartbeat);
   }
 
   private clearTimers(): void {
@@ -202,96 +294,38 @@ export class ThrottledStream implements AdmittedStream {
 
   private async settle(exit: StreamExit): Promise<void> {
     this.clearTimers();
+    this.stopped.abort();
     this.stopUpstream();
     this.context.onEnded?.();
     await this.reporter.settled();
-    const { pending, userId } = this.spec;
-    const endReason: StreamEndReason = this.endReason ?? exit;
     const usage = this.tally.producedOutput ? this.tally.usage : { inputTokens: 0, outputTokens: 0 };
-    const amounts = settlementAmounts(usage, pending, this.spec.price);
-    const now = this.context.clock();
-    const resolution = {
-      ...resolutionOf({
-        userId,
-        sessionId: this.sessionId,
-        pending: this.killedBy ? { ...pending, killedBy: this.killedBy } : pending,
-        amounts,
-        usageSource: this.tally.source,
-        endReason,
-        now,
-      }),
-      signals: this.endSignals(endReason, now),
-    };
-    if (resolution.signals?.blockUntil !== undefined) this.context.metrics.abuseDetected(pending.tier);
-    const outcome = await this.resolve(resolution);
-    if (outcome === 'resolved') {
-      // The projection is the second and last write; if it fails the sweeper writes it.
-      try {
-        await this.context.store.project(userId, [resolution.movement]);
-        this.context.cache?.markProjected(userId, movementId(resolution.movement));
-      } catch (err) {
-        this.context.logger.warn('projection left to the sweeper', { sessionId: this.sessionId, error: String(err) });
-      }
-      this.context.metrics.settled({
-        model: pending.model,
-        inputTokens: amounts.inputTokens,
-        outputTokens: amounts.outputTokens,
-        costMicros: amounts.charge,
-        firstByteMs: this.firstByteMs,
-      });
-    }
-    this.context.logger.info('session settled', {
+    const { windowGrant } = this;
+    await settleStream(this.context, {
+      userId: this.spec.userId,
       sessionId: this.sessionId,
-      userId,
-      tier: pending.tier,
-      model: pending.model,
-      requestedModel: pending.requestedModel,
-      endReason,
-      outcome: outcome ?? 'left_to_sweeper',
-      inputTokens: amounts.inputTokens,
-      outputTokens: amounts.outputTokens,
+      pending: {
+        ...this.spec.pending,
+        tokenGrant: this.budget.tokenGrant,
+        ...(this.killedBy ? { killedBy: this.killedBy } : {}),
+      },
+      price: this.spec.price,
+      usage,
       usageSource: this.tally.source,
-      reserved: pending.reserved,
-      charged: amounts.charge,
-      overrun: amounts.overrun,
+      endReason: this.endReason ?? exit,
+      now: this.context.clock(),
+      ...(windowGrant
+        ? {
+            unusedTokens: {
+              window: windowGrant.window,
+              tokens: Math.max(
+                0,
+                windowGrant.grant - (usage.inputTokens + usage.outputTokens - windowGrant.usedBefore),
+              ),
+            },
+          }
+        : {}),
       firstByteMs: this.firstByteMs,
-      durationMs: now - pending.startedAt,
+      abuseBlockAt: this.spec.policy.abuseBlockAt,
     });
-  }
-
-  /** Abuse signals this ending shows, recorded with the settlement (no write of their own). */
-  private endSignals(endReason: StreamEndReason, now: number): SignalWrite | undefined {
-    const signals: AbuseSignal[] = [];
-    if (endReason === 'client_disconnect' && now - this.spec.pending.startedAt < quickDisconnectMs) {
-      signals.push('disconnect_retry');
-    }
-    if (endReason === 'max_tokens_exceeded') signals.push('max_token_cut');
-    if (signals.length === 0) return undefined;
-    const known = this.context.cache?.get(this.spec.userId)?.abuse ?? {};
-    return signalWrite(known, signals, this.spec.abuseBlockAt, now);
-  }
-
-  private async resolve(resolution: Resolution): Promise<ResolveOutcome | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const drops = this.context.cache?.toDrop(resolution.userId) ?? [];
-        const result = await this.context.store.resolve(resolution, drops);
-        if (result.outcome === 'resolved') {
-          this.context.cache?.dropped(resolution.userId, drops);
-          this.context.cache?.resolved(resolution, result.tokensReturned ?? false);
-        }
-        return result.outcome;
-      } catch (err) {
-        if (attempt >= resolveAttempts) {
-          // The sweeper resolves it once the lease lapses, charging the last reported allowance.
-          this.context.logger.error('settlement failed; left to the sweeper', {
-            sessionId: this.sessionId,
-            error: String(err),
-          });
-          return undefined;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
-      }
-    }
   }
 }

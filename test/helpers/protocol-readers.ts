@@ -14,6 +14,10 @@ export interface DataStreamRead {
   textParts: string[];
   errors: string[];
   annotations: unknown[];
+  /** `2:` data parts' values, in order. */
+  data: unknown[];
+  /** The kinds of parts as they arrived (text, data, error, annotations, ...). */
+  order: string[];
   toolCalls: Array<{ toolCallId: string; toolName: string; args: unknown }>;
   toolResults: Array<{ toolCallId: string; result: unknown }>;
   finishSteps: Array<{ finishReason: string; usage?: { promptTokens: number; completionTokens: number } }>;
@@ -26,6 +30,8 @@ export async function readDataStream(body: ReadableStream<Uint8Array>): Promise<
     textParts: [],
     errors: [],
     annotations: [],
+    data: [],
+    order: [],
     toolCalls: [],
     toolResults: [],
     finishSteps: [],
@@ -35,9 +41,20 @@ export async function readDataStream(body: ReadableStream<Uint8Array>): Promise<
     onTextPart: (text) => {
       read.text += text;
       read.textParts.push(text);
+      read.order.push('text');
     },
-    onErrorPart: (error) => void read.errors.push(error),
-    onMessageAnnotationsPart: (annotations) => void read.annotations.push(...annotations),
+    onDataPart: (data) => {
+      read.data.push(...data);
+      read.order.push('data');
+    },
+    onErrorPart: (error) => {
+      read.errors.push(error);
+      read.order.push('error');
+    },
+    onMessageAnnotationsPart: (annotations) => {
+      read.annotations.push(...annotations);
+      read.order.push('annotations');
+    },
     onToolCallPart: (call) => void read.toolCalls.push(call),
     onToolResultPart: (result) => void read.toolResults.push(result),
     onFinishStepPart: (step) => void read.finishSteps.push(step),

@@ -47,10 +47,11 @@ describe('prod stack', () => {
     expect(run.named('chat-stream').inputs).toMatchObject({ timeout: 900, reservedConcurrentExecutions: 200 });
   });
 
-  it('alarms on cost per hour, errors, 5xx and refusal spikes, to the stack SNS topic', () => {
+  it('alarms on cost per hour, errors, 5xx, refusal spikes and abuse detections, to the stack SNS topic', () => {
     const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
     const byName = Object.fromEntries(alarms.map((a) => [a.name, a.inputs]));
     expect(Object.keys(byName).sort()).toEqual([
+      'abuse-detected',
       'admin-errors',
       'chat-stream-5xx',
       'cost-per-hour',
@@ -68,6 +69,12 @@ describe('prod stack', () => {
     });
     expect(byName['rejections-spike']).toMatchObject({ metricName: 'Rejected', period: 300, threshold: 2000 });
     expect(byName['chat-stream-5xx']).toMatchObject({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount' });
+    // Any block for abuse pages someone.
+    expect(byName['abuse-detected']).toMatchObject({
+      metricName: 'AbuseDetected',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
     const topicArn = run.ofType('aws:sns/topic:Topic')[0]!.state.arn;
     for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([topicArn]);
     expect(run.outputs.alarmTopicArn).toBe(topicArn);

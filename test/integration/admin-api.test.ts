@@ -322,6 +322,7 @@ describe('admin API: OpenAPI', () => {
       '/admin/tiers/{name}',
       '/admin/usage',
       '/admin/users/{id}',
+      '/admin/users/{id}/abuse/reset',
       '/admin/users/{id}/credits',
       '/admin/users/{id}/ledger',
       '/admin/users/{id}/sessions',

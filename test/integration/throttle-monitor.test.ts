@@ -29,6 +29,12 @@ async function userOn(tierOverrides: Partial<Tier>, credits = 1_000_000) {
   return { userId, token: await stack().token(userId) };
 }
 
+/** Waits out the last seconds of a minute, so a test's requests share one minute window. */
+async function awayFromMinuteEdge(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 const errorType = (errorText: string) => (JSON.parse(errorText) as { type: string }).type;
 
 async function onlySession(userId: string) {
@@ -83,6 +89,7 @@ describe('monitor: limits end the stream with their error part', () => {
 
   it('tokens per minute: the grant ends the stream with tokens_per_minute_exceeded, and the next request waits', async () => {
     const { userId, token } = await userOn({ tokensPerMinute: 40 });
+    await awayFromMinuteEdge(); // both requests must fall in the same minute window
     const read = await readDataStream((await postChat(stack(), { token, body: legacyBody('80 words') })).body!);
     expect(read.errors.map(errorType)).toEqual(['tokens_per_minute_exceeded']);
     const session = await onlySession(userId);
@@ -127,6 +134,7 @@ describe('monitor: limits end the stream with their error part', () => {
   it('unused minute tokens go back at settlement: the next request fits the minute again', async () => {
     // Each request is granted its prompt plus maxTokensPerRequest (10 + 40 = 50) from a minute of 90.
     const { userId, token } = await userOn({ tokensPerMinute: 90, maxTokensPerRequest: 40 });
+    await awayFromMinuteEdge();
     for (let i = 0; i < 3; i++) {
       const response = await postChat(stack(), { token, body: legacyBody('2 words') });
       expect(response.status).toBe(200); // 3 x 50 > 90: only the refund of unused tokens lets these in

@@ -157,3 +157,17 @@ export function signalUpdate(write: SignalWrite): { set: Expression[]; remove: E
       .map((key, i) => expr(`#abuse.#old${i}`, {}, { [`#old${i}`]: key })),
   };
 }
+
+/** A paced stream's grant from a new minute window: the window's counter and the reservation's grant move together. */
+export function grantExtensionUpdate(sessionId: string, window: number, grant: number, fresh: boolean): Expression[] {
+  return [
+    fresh
+      ? expr('#tpmWindow = :window, #tpmTokens = :grant', { ':window': window, ':grant': grant })
+      : expr('#tpmTokens = #tpmTokens + :grant', { ':grant': grant }),
+    expr(
+      '#pending.#sid.#tokenGrant = #pending.#sid.#tokenGrant + :grant, #pending.#sid.#window = :window',
+      { ':grant': grant, ':window': window },
+      sessionName(sessionId),
+    ),
+  ];
+}

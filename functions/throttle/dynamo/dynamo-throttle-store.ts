@@ -34,6 +34,8 @@ import {
   type AdmitResult,
   type CreatedAccount,
   type GrantRequest,
+  type GrantExtension,
+  type GrantExtensionResult,
   type GrantResult,
   type ReportAnswer,
   type ResolveResult,
@@ -49,6 +51,9 @@ import {
   grantIsNew,
   grantUpdate,
   killUpdate,
+  grantExtensionUpdate,
+  windowHasRoom,
+  windowIsOver,
   notBlocked,
   signalUpdate,
   admissionUpdate,
@@ -246,6 +251,39 @@ export class DynamoThrottleStore implements ThrottleStore, LoadStore {
     // The key is there: this write applied and its answer was lost, or an earlier call used it.
     if (account.grants[grant.key]) return { outcome: 'replayed', account };
     return { outcome: grant.amount < 0 ? 'insufficient' : 'balance_limit', account };
+  }
+
+  async extendGrant(userId: string, sessionId: string, request: GrantExtension): Promise<GrantExtensionResult> {
+    const write = (grant: number, fresh: boolean) =>
+      conditional(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tables.credits,
+            Key: accountKey(userId),
+            ...expressionInput({
+              condition: allOf(
+                sessionIsPending(sessionId),
+                fresh ? windowIsOver(request.window) : windowHasRoom(request.window, request.tokensPerMinute - grant),
+              ),
+              update: update({ set: grantExtensionUpdate(sessionId, request.window, grant, fresh) }),
+            }),
+          }),
+        ),
+      );
+    // Usually the stream is the first in its user's new minute; otherwise share what is left.
+    if (await write(request.grant, true)) return { outcome: 'extended', grant: request.grant };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const account = await this.getAccount(userId);
+      if (!account?.pending[sessionId]) return { outcome: 'gone' };
+      if (account.tpmWindow !== request.window) {
+        if (await write(request.grant, true)) return { outcome: 'extended', grant: request.grant };
+        continue;
+      }
+      const grant = Math.min(request.grant, request.tokensPerMinute - (account.tpmTokens ?? 0));
+      if (grant <= 0) return { outcome: 'full' };
+      if (await write(grant, false)) return { outcome: 'extended', grant };
+    }
+    return { outcome: 'full' };
   }
 
   async recordSignals(userId: string, write: SignalWrite): Promise<void> {

@@ -33,6 +33,18 @@ function fieldsOf(error: {
   return fields;
 }
 
+/**
+ * Fastify's own refusals of a request (bad JSON, wrong content type, body too large) keep
+ * their 4xx status and text. Any other error, a store's or an SDK's above all, whatever
+ * status it claims, is a 500 whose text is only logged: store internals never reach a client.
+ */
+function fastifyRefusal(err: unknown) {
+  const { statusCode, code, message } = err as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const fromFastify = typeof code === 'string' && code.startsWith('FST_');
+  if (!fromFastify || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  return httpError(statusCode, code.toLowerCase(), String(message));
+}
+
 export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, context) => {
   const app = instance.withTypeProvider<ZodTypeProvider>() as unknown as AdminApp;
   app.setValidatorCompiler(validatorCompiler);
@@ -53,15 +65,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
       );
       return reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
     }
-    const known = Boom.isBoom(err)
-      ? err
-      : (err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500
-        ? httpError(
-            (err as { statusCode: number }).statusCode,
-            (err as { code?: string }).code?.toLowerCase() ?? 'bad_request',
-            (err as Error).message,
-          )
-        : undefined;
+    const known = Boom.isBoom(err) ? err : fastifyRefusal(err);
     if (!known) request.log.error({ err }, 'admin request failed');
     const rendered = errorResponse(known ?? err);
     return reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);

@@ -1,6 +1,12 @@
 // The admin API as a fastify plugin (encapsulated: its own JSON parsing, validation,
 // errors and OpenAPI document), mounted in the local dev server and run in Lambda.
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -44,6 +50,19 @@ function fastifyRefusal(err: unknown) {
   if (!fromFastify || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   return httpError(statusCode, code.toLowerCase(), String(message));
 }
+
+/** What the admin API needs of the server it is mounted on (the router's settings are the server's). */
+export const adminServerOptions = {
+  // A user id in a path may be 128 characters (a chat token's subject); longer ones reach the
+  // route's schema and get its 400 instead of the router's 414.
+  maxParamLength: 1_024,
+  // What the router refuses before any route runs (a malformed URL, a parameter longer still)
+  // leaves in the one JSON error shape too.
+  frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
+    const rendered = errorResponse(httpError(error.statusCode ?? 400, error.code.toLowerCase(), error.message));
+    void reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
+  },
+} satisfies FastifyServerOptions;
 
 export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, context) => {
   const app = instance.withTypeProvider<ZodTypeProvider>() as unknown as AdminApp;
@@ -109,7 +128,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
 
 /** A standalone admin app (what runs in Lambda). */
 export async function buildAdminApp(context: AdminContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' } });
+  const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' }, ...adminServerOptions });
   await app.register(adminPlugin, context);
   return app;
 }

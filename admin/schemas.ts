@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { tierLimitsSchema, tierNameSchema, tierSchema } from '../functions/shared/tier.js';
 import { streamEndReasons } from '../functions/shared/reasons.js';
 import { userIdSchema } from '../functions/auth/user-id.js';
+import { maxBalance } from '../functions/throttle/account.js';
 
 export const errorBody = z
   .object({
@@ -24,11 +25,14 @@ export const assignTierBody = z.object({ tier: tierNameSchema });
 
 export const creditBody = z
   .object({
+    // No single change can exceed what a balance may hold (the store refuses a grant past
+    // maxBalance with `balance_limit`), so every balance and sum stays a safe integer.
     amount: z
       .number()
       .int()
-      .refine((n) => n !== 0, 'must not be zero')
-      .refine((n) => Math.abs(n) <= 1e13, 'is too large'),
+      .min(-maxBalance, `must be at least -${maxBalance}`)
+      .max(maxBalance, `must be at most ${maxBalance}`)
+      .refine((n) => n !== 0, 'must not be zero'),
     reason: z.string().min(1).max(500),
     idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . : -'),
   })

@@ -13,6 +13,7 @@ import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { maxBalance } from '../../functions/throttle/account.js';
+import { loadConfig } from '../../functions/config.js';
 import type { Tier } from '../../functions/shared/tier.js';
 
 const streamTimeoutSeconds = 120;
@@ -295,6 +296,11 @@ describe('credit amounts keep every balance a safe integer', () => {
         'invalid_request',
       );
     }
+  });
+
+  it('sign-up credits past the largest balance stop the service at cold start', () => {
+    expect(() => loadConfig({ SIGNUP_CREDITS: String(maxBalance + 1) })).toThrow(/SIGNUP_CREDITS/);
+    expect(loadConfig({ SIGNUP_CREDITS: String(maxBalance) }).throttle.signupCredits).toBe(maxBalance);
   });
 
   it('grants up to the largest balance; past it refuses with 409 and writes nothing; every read still works', async () => {

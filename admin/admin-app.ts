@@ -1,6 +1,12 @@
 // The admin API as a fastify plugin (encapsulated: its own JSON parsing, validation,
 // errors and OpenAPI document), mounted in the local dev server and run in Lambda.
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -34,6 +40,31 @@ function fieldsOf(error: {
   return fields;
 }
 
+/**
+ * Fastify's own refusals of a request (bad JSON, wrong content type, body too large) keep
+ * their 4xx status and text. Any other error, a store's or an SDK's above all, whatever
+ * status it claims, is a 500 whose text is only logged: store internals never reach a client.
+ */
+function fastifyRefusal(err: unknown) {
+  const { statusCode, code, message } = err as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const fromFastify = typeof code === 'string' && code.startsWith('FST_');
+  if (!fromFastify || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  return httpError(statusCode, code.toLowerCase(), String(message));
+}
+
+/** What the admin API needs of the server it is mounted on (the router's settings are the server's). */
+export const adminServerOptions = {
+  // A user id in a path may be 128 characters (a chat token's subject); longer ones reach the
+  // route's schema and get its 400 instead of the router's 414.
+  maxParamLength: 1_024,
+  // What the router refuses before any route runs (a malformed URL, a parameter longer still)
+  // leaves in the one JSON error shape too.
+  frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
+    const rendered = errorResponse(httpError(error.statusCode ?? 400, error.code.toLowerCase(), error.message));
+    void reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
+  },
+} satisfies FastifyServerOptions;
+
 export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, context) => {
   const app = instance.withTypeProvider<ZodTypeProvider>() as unknown as AdminApp;
   app.setValidatorCompiler(validatorCompiler);
@@ -54,15 +85,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
       );
       return reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
     }
-    const known = Boom.isBoom(err)
-      ? err
-      : (err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500
-        ? httpError(
-            (err as { statusCode: number }).statusCode,
-            (err as { code?: string }).code?.toLowerCase() ?? 'bad_request',
-            (err as Error).message,
-          )
-        : undefined;
+    const known = Boom.isBoom(err) ? err : fastifyRefusal(err);
     if (!known) request.log.error({ err }, 'admin request failed');
     const rendered = errorResponse(known ?? err);
     return reply.code(rendered.statusCode).headers(rendered.headers).send(rendered.body);
@@ -107,7 +130,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
 
 /** A standalone admin app (what runs in Lambda). */
 export async function buildAdminApp(context: AdminContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' } });
+  const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' }, ...adminServerOptions });
   await app.register(adminPlugin, context);
   return app;
 }

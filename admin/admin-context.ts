@@ -1,4 +1,4 @@
-// What every admin route gets: the store, the catalog, a clock, and the caller.
+// What every admin route gets: the store, the deployment's settings, a clock, and the caller.
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -16,6 +16,8 @@ export interface AdminContext {
   catalog: ModelCatalog;
   /** The stream function's timeout (in AWS); tiers must end their streams well before it. */
   streamTimeoutSeconds?: number;
+  /** The tier new accounts get (DEFAULT_TIER): it must always exist. */
+  defaultTier: string;
   auth: AdminAuthConfig;
   clock: () => number;
 }

@@ -3,6 +3,7 @@
 import type { Account } from '../functions/throttle/account.js';
 import type { Tier } from '../functions/shared/tier.js';
 import type { SettledSession } from '../functions/throttle/account.js';
+import type { LedgerPosition } from './ledger-cursor.js';
 
 export interface LedgerEntry {
   id: string;
@@ -58,7 +59,8 @@ export interface AdminStore {
   getAccount(userId: string): Promise<Account | undefined>;
   assignTier(userId: string, tier: string, now: number): Promise<Account>;
   applyCredit(userId: string, change: CreditChange, now: number): Promise<CreditResult>;
-  ledger(userId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>;
+  /** Newest first, after `after` (a position decoded from the previous page's cursor). */
+  ledger(userId: string, limit: number, after?: LedgerPosition): Promise<Page<LedgerEntry>>;
   /** A user's settled sessions, newest first (live ones are in the account's reservations). */
   userSessions(userId: string, options: { limit: number; from?: number; to?: number }): Promise<SettledSession[]>;
   /** All sessions started in a time range (a scan: for reports, not for hot paths). */

@@ -27,6 +27,7 @@ export function buildAdminContext(
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier, config.throttle.signupCredits),
     catalog: config.catalog,
     streamTimeoutSeconds: config.streamTimeoutSeconds,
+    defaultTier: config.throttle.defaultTier,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },
     clock: Date.now,
   };

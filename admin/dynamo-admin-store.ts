@@ -27,6 +27,7 @@ import {
   userIdOfPartition,
 } from '../functions/shared/keys.js';
 import { expr, expressionInput, update } from '../functions/throttle/dynamo/expression.js';
+import { encodeLedgerCursor, type LedgerPosition } from './ledger-cursor.js';
 import type {
   AdminStore,
   AuditRecord,
@@ -41,16 +42,6 @@ import type {
 const grantKeyRetentionMs = 7 * 24 * 3_600_000;
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decodeCursor = (cursor: string | undefined) => {
-  if (!cursor) return undefined;
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-};
 
 /** A settled session record as stored: the projection's fields (status and TTL are storage details). */
 const toSettledSession = (item: Record<string, unknown>): SettledSession => settledSessionSchema.parse(item);
@@ -186,7 +177,7 @@ export class DynamoAdminStore implements AdminStore {
     return toLedgerEntry(Item);
   }
 
-  async ledger(userId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
+  async ledger(userId: string, limit: number, after?: LedgerPosition): Promise<Page<LedgerEntry>> {
     const { Items, LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tables.credits,
@@ -195,10 +186,10 @@ export class DynamoAdminStore implements AdminStore {
         ExpressionAttributeValues: { ':pk': accountKey(userId).pk, ':ledger': ledgerPrefix },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: after,
       }),
     );
-    return { items: (Items ?? []).map(toLedgerEntry), nextCursor: encodeCursor(LastEvaluatedKey) };
+    return { items: (Items ?? []).map(toLedgerEntry), nextCursor: encodeLedgerCursor(LastEvaluatedKey) };
   }
 
   async userSessions(

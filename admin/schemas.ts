@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { tierLimitsSchema, tierNameSchema, tierSchema } from '../functions/shared/tier.js';
 import { streamEndReasons } from '../functions/shared/reasons.js';
+import { userIdSchema } from '../functions/auth/user-id.js';
+import { maxBalance } from '../functions/throttle/account.js';
 
 export const errorBody = z
   .object({
@@ -14,19 +16,23 @@ export const tierName = z.object({ name: tierNameSchema });
 export const tierBody = tierLimitsSchema.meta({ id: 'TierLimits' });
 export const tierResponse = tierSchema.meta({ id: 'Tier' });
 
-export const userId = z.object({ id: z.string().min(1).max(256) });
+// A user id is what a chat token's subject may be: an account no token can reach is never made.
+export const userId = z.object({ id: userIdSchema });
 export const sessionId = z.object({ id: z.uuid() });
-export const userSession = z.object({ id: z.string().min(1).max(256), sessionId: z.uuid() });
+export const userSession = z.object({ id: userIdSchema, sessionId: z.uuid() });
 
-export const assignTierBody = z.object({ tier: z.string().min(1) });
+export const assignTierBody = z.object({ tier: tierNameSchema });
 
 export const creditBody = z
   .object({
+    // No single change can exceed what a balance may hold (the store refuses a grant past
+    // maxBalance with `balance_limit`), so every balance and sum stays a safe integer.
     amount: z
       .number()
       .int()
-      .refine((n) => n !== 0, 'must not be zero')
-      .refine((n) => Math.abs(n) <= 1e13, 'is too large'),
+      .min(-maxBalance, `must be at least -${maxBalance}`)
+      .max(maxBalance, `must be at most ${maxBalance}`)
+      .refine((n) => n !== 0, 'must not be zero'),
     reason: z.string().min(1).max(500),
     idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . : -'),
   })
@@ -37,11 +43,13 @@ export const pageQuery = z.object({
   cursor: z.string().max(2_000).optional(),
 });
 
-const timestamp = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime().transform((s) => Date.parse(s))]);
+/** Epoch milliseconds a Date can hold (reports render hours as ISO text), from 1970 on. */
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000, 'is past the latest date');
+const timestamp = z.union([z.coerce.number().pipe(epochMs), z.iso.datetime().transform(Date.parse).pipe(epochMs)]);
 export const usageQuery = z.object({
   from: timestamp.optional(),
   to: timestamp.optional(),
-  userId: z.string().min(1).optional(),
+  userId: userIdSchema.optional(),
 });
 
 const totals = { requests: z.number(), inputTokens: z.number(), outputTokens: z.number(), cost: z.number() };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './shared/catalog.js';
 import { parseUrlAllowlist } from './attachments/url-allowlist.js';
 import type { AttachmentSettings } from './attachments/attachment-survey.js';
+import { maxBalance } from './throttle/account.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -40,7 +41,8 @@ const environmentSchema = z.object({
   THROTTLE_ENABLED: booleanFlag.default(true),
   THROTTLE_FAIL_OPEN: booleanFlag.default(false),
   DEFAULT_TIER: z.string().min(1).default('free'),
-  SIGNUP_CREDITS: z.coerce.number().int().nonnegative().default(0),
+  // A new account's balance: within the largest balance, like every other credit.
+  SIGNUP_CREDITS: z.coerce.number().int().nonnegative().max(maxBalance).default(0),
   TIER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
   // The stream function's reserved concurrency: load is measured against it (unset: no shedding).
   STREAM_CAPACITY: z.coerce.number().int().positive().optional(),

@@ -16,7 +16,7 @@ import { recoverSweepIndex } from './sweep-index-recovery.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { sweep as sweepAccounts, type SweepResult } from '../functions/throttle/sweeper.js';
 import { loadConfig } from '../functions/config.js';
-import { adminPlugin } from '../admin/admin-app.js';
+import { adminPlugin, adminServerOptions } from '../admin/admin-app.js';
 import { registerPlayground } from './playground/serve-playground.js';
 import { buildAdminContext } from '../admin/build-admin.js';
 
@@ -96,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger ?? false,
     bodyLimit: functionUrlPayloadLimit,
     forceCloseConnections: true,
+    ...adminServerOptions, // the admin API is served here too
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

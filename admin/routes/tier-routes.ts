@@ -1,11 +1,15 @@
-// /admin/tiers: list, get, create or replace, delete (refused while users are assigned).
+// /admin/tiers: list, get, create or replace, delete (refused for the default tier and
+// while users are assigned).
 import { z } from 'zod';
 import { httpError } from '../../functions/http/errors.js';
 import { tierProblems } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierBody, tierName, tierResponse } from '../schemas.js';
 
-export function tierRoutes(app: AdminApp, { store, catalog, streamTimeoutSeconds, clock }: AdminContext): void {
+export function tierRoutes(
+  app: AdminApp,
+  { store, catalog, streamTimeoutSeconds, defaultTier, clock }: AdminContext,
+): void {
   app.get(
     '/admin/tiers',
     {
@@ -67,13 +71,14 @@ export function tierRoutes(app: AdminApp, { store, catalog, streamTimeoutSeconds
     '/admin/tiers/:name',
     {
       schema: {
-        summary: 'Delete a tier (refused while users are assigned to it)',
+        summary: 'Delete a tier (refused for the default tier and while users are assigned to it)',
         tags: ['tiers'],
         params: tierName,
         response: { 204: z.null(), 404: errorBody, 409: errorBody },
       },
     },
     async (request, reply) => {
+      if (request.params.name === defaultTier) throw defaultTierKept(defaultTier);
       const outcome = await store.deleteTier(request.params.name);
       if (outcome === 'not_found') throw httpError(404, 'not_found', `no tier named ${request.params.name}`);
       if (outcome === 'in_use')
@@ -83,3 +88,11 @@ export function tierRoutes(app: AdminApp, { store, catalog, streamTimeoutSeconds
     },
   );
 }
+
+/** New accounts are put on the default tier: without it every first request would fail. */
+const defaultTierKept = (name: string) =>
+  httpError(
+    409,
+    'default_tier',
+    `${name} is the default tier (DEFAULT_TIER) that new accounts get; it cannot be deleted`,
+  );

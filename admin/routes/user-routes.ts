@@ -2,6 +2,7 @@
 import { httpError } from '../../functions/http/errors.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { accountView } from '../account-view.js';
+import { ledgerPosition } from '../ledger-cursor.js';
 import {
   accountResponse,
   assignTierBody,
@@ -108,9 +109,10 @@ export function userRoutes(app: AdminApp, { store, clock }: AdminContext): void 
         tags: ['credits'],
         params: userId,
         querystring: pageQuery,
-        response: { 200: ledgerPageResponse },
+        response: { 200: ledgerPageResponse, 400: errorBody },
       },
     },
-    (request) => store.ledger(request.params.id, request.query.limit, request.query.cursor),
+    (request) =>
+      store.ledger(request.params.id, request.query.limit, ledgerPosition(request.query.cursor, request.params.id)),
   );
 }

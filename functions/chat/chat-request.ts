@@ -1,11 +1,14 @@
 // Turns a raw HTTP request into a validated chat request, in the order the design fixes:
-// size cap, JSON, schema, query. Nothing here talks to a store or a model.
+// size cap, JSON (strict UTF-8, bounded nesting, no repeated keys), schema, query. Nothing
+// here talks to a store or a model.
 import { z } from 'zod';
 import { safeValidateUIMessages, type UIMessage } from 'ai';
 import { httpError } from '../http/errors.js';
 import type { ServiceRequest } from '../http/types.js';
 import { providerNames, priceOf, type ModelCatalog, type ModelRef } from '../shared/catalog.js';
 import { legacyMessageSchema, type LegacyMessage } from './legacy-messages.js';
+import { jsonShapeProblem } from './json-shape.js';
+import { chatIdSchema } from '../tools/chat-id.js';
 
 export type WireProtocol = 'data' | 'ui';
 
@@ -24,7 +27,12 @@ const querySchema = z.object({
 });
 
 const maxMessages = 500;
+/** Deepest nesting of objects and arrays a body may have: room for any real tool input, never a stack overflow. */
+export const maxJsonDepth = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 const bodyEnvelopeSchema = z.looseObject({
+  id: chatIdSchema.optional(), // the chat id both useChat generations send (tool confirmations are bound to it)
   messages: z
     .array(z.looseObject({ role: z.string() }), { error: 'messages must be an array' })
     .min(1, 'messages must not be empty')
@@ -55,12 +63,7 @@ export async function parseChatRequest(
   }
   if (size === 0) throw httpError(400, 'invalid_json', 'request body is empty; send a JSON object with messages');
 
-  let json: unknown;
-  try {
-    json = JSON.parse(req.body!.toString('utf8'));
-  } catch {
-    throw httpError(400, 'invalid_json', 'request body is not valid JSON');
-  }
+  const json = parseJsonBody(req.body!);
 
   const envelope = bodyEnvelopeSchema.safeParse(json);
   if (!envelope.success) throw invalid('request body does not match the chat schema', fieldErrors(envelope.error));
@@ -78,6 +81,31 @@ export async function parseChatRequest(
   return { protocol, model, conversation };
 }
 
+function parseJsonBody(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw httpError(400, 'invalid_json', 'request body is not valid UTF-8');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw httpError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+  const problem = jsonShapeProblem(text, maxJsonDepth);
+  if (problem?.kind === 'too_deep') {
+    const message = `request body nests objects and arrays deeper than ${maxJsonDepth} levels`;
+    throw httpError(400, 'invalid_request', message, { details: { maxDepth: maxJsonDepth } });
+  }
+  if (problem?.kind === 'duplicate_key') {
+    const key = JSON.stringify(problem.key.slice(0, 100));
+    throw httpError(400, 'invalid_request', `request body repeats the key ${key} within one object`);
+  }
+  return json;
+}
+
 async function parseConversation(messages: Array<Record<string, unknown>>): Promise<ChatMessages> {
   if (isLegacyBody(messages)) {
     const parsed = z.array(legacyMessageSchema).safeParse(messages);
@@ -87,7 +115,11 @@ async function parseConversation(messages: Array<Record<string, unknown>>): Prom
   }
   const validated = await safeValidateUIMessages<UIMessage>({ messages });
   if (!validated.success) {
-    throw invalid('messages do not match the UI message schema', { messages: validated.error.message.slice(0, 500) });
+    const cause = validated.error.cause;
+    throw invalid(
+      'messages do not match the UI message schema',
+      cause instanceof z.ZodError ? fieldErrors(cause, 'messages.') : { messages: 'invalid' },
+    );
   }
   return { kind: 'ui', messages: validated.data };
 }

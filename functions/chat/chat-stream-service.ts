@@ -12,6 +12,7 @@ import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-me
 import type { ServiceLogger } from '../observability/logger.js';
 import { parseChatRequest, type ChatMessages, type ChatRequest, type WireProtocol } from './chat-request.js';
 import { legacyToModelMessages } from './legacy-messages.js';
+import { checkModelPrompt } from './model-prompt.js';
 import { promptTokens } from '../tokens/prompt-tokens.js';
 import { tokenCounterFor } from '../tokens/token-counter.js';
 import { capOutputPerCall } from './output-cap.js';
@@ -87,6 +88,7 @@ async function handle(
   const chat = { ...parsed, conversation: await deps.attachments.inline(parsed.conversation, clientGone) };
 
   const plainMessages = await toModelMessages(chat.conversation);
+  checkModelPrompt(plainMessages); // what the model call would refuse, refused before admission
   const admitted = await deps.gate.admit({
     requestId: randomUUID(),
     userId: caller.userId,
@@ -121,6 +123,8 @@ async function handle(
     // Each model call (a tool loop makes several) asks for no more than the stream has left.
     model: capOutputPerCall(languageModel, () => admitted.remainingOutputTokens()),
     messages,
+    // System messages from either useChat generation go to the model where the client put them.
+    allowSystemInMessages: true,
     abortSignal: upstream.signal,
     maxOutputTokens: admitted.maxOutputTokens,
     tools: turn?.tools,

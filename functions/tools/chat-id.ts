@@ -2,7 +2,8 @@
 // (AI SDK 4 and current). Confirmations are bound to it; without one, to "no chat".
 import { z } from 'zod';
 
-const bodyWithChatId = z.looseObject({ id: z.string().max(500).optional() });
+export const chatIdSchema = z.string({ error: 'id must be a string' }).max(500);
+const bodyWithChatId = z.looseObject({ id: chatIdSchema.optional() });
 
 /** Reads the id from a body the chat request parser has already accepted as JSON. */
 export function chatIdOf(body: Buffer | undefined): string {

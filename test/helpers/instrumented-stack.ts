@@ -1,7 +1,8 @@
 // The chat-stream Lambda behind the Function URL emulator, built as its entry point builds
-// it (`chatStreamLambda(() => buildChatStreamHandler(loadConfig(env)))`) but on a DynamoDB
-// client the test watches: an SDK middleware records every request the service sends,
-// and can make chosen requests fail the way DynamoDB fails them. One stack per test file.
+// it (`chatStreamLambda(() => buildChatStreamHandler(loadConfig(env)))`), and the admin API
+// as its Lambda builds it (`buildAdminContext(env)`), both on a DynamoDB client the test
+// watches: an SDK middleware records every request they send, and can make chosen requests
+// fail the way DynamoDB fails them. One stack per test file.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
@@ -23,6 +24,8 @@ import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-cli
 import { seedTiers } from '../../functions/throttle/dynamo/seed-tiers.js';
 import type { TableNames } from '../../functions/shared/tables.js';
 import type { ChatStreamHandler } from '../../functions/chat/chat-stream-service.js';
+import { adminPlugin, adminServerOptions } from '../../admin/admin-app.js';
+import { buildAdminContext } from '../../admin/build-admin.js';
 
 export interface DynamoRequest {
   command: string;
@@ -36,10 +39,22 @@ export interface InstrumentedStack {
   tables: TableNames;
   /** The functions' environment (the Lambda environment variables). */
   environment: Record<string, string>;
-  /** Every request the service sent to DynamoDB, in order. */
+  /** The admin API base (`<adminUrl>/tiers`, ...) and its bearer token. */
+  adminUrl: string;
+  adminToken: string;
+  /** Every request the service (chat stream and admin API) sent to DynamoDB, in order. */
   requests: DynamoRequest[];
-  /** Requests matching `match` fail with a DynamoDB InternalServerError saying `message`; undefined stops it. */
-  failRequests(match: ((request: DynamoRequest) => boolean) | undefined, message?: string): void;
+  /** Chat completion requests the local model server received. */
+  modelRequests(): number;
+  /**
+   * Requests matching `match` fail with a DynamoDB InternalServerError saying `message`, with
+   * `fields` added (e.g. a `statusCode`, as some SDK and HTTP errors carry); undefined stops it.
+   */
+  failRequests(
+    match: ((request: DynamoRequest) => boolean) | undefined,
+    message?: string,
+    fields?: Record<string, unknown>,
+  ): void;
   /** Serves another chat-stream Lambda, built by `build` at its cold start, at the returned URL. */
   serve(build: () => ChatStreamHandler): Promise<string>;
   token(userId: string): Promise<string>;
@@ -47,7 +62,9 @@ export interface InstrumentedStack {
 }
 
 function instrument(db: DynamoDBDocumentClient, stack: Pick<InstrumentedStack, 'requests'>) {
-  let failing: { match: (request: DynamoRequest) => boolean; message: string } | undefined;
+  let failing:
+    | { match: (request: DynamoRequest) => boolean; message: string; fields?: Record<string, unknown> }
+    | undefined;
   db.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
@@ -56,13 +73,19 @@ function instrument(db: DynamoDBDocumentClient, stack: Pick<InstrumentedStack, '
         Object.keys((input.RequestItems as object | undefined) ?? {}).join('+');
       const request = { command: context.commandName ?? 'unknown', table, input };
       stack.requests.push(request);
-      if (failing?.match(request)) throw new InternalServerError({ message: failing.message, $metadata: {} });
+      if (failing?.match(request)) {
+        throw Object.assign(new InternalServerError({ message: failing.message, $metadata: {} }), failing.fields);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'requestRecorder' },
   );
-  return (match: ((request: DynamoRequest) => boolean) | undefined, message = 'internal server error') => {
-    failing = match && { match, message };
+  return (
+    match: ((request: DynamoRequest) => boolean) | undefined,
+    message = 'internal server error',
+    fields?: Record<string, unknown>,
+  ) => {
+    failing = match && { match, message, fields };
   };
 }
 
@@ -107,12 +130,21 @@ export async function startInstrumentedStack(environment: Record<string, string>
   };
   const streamUrl = await serve(() => buildChatStreamHandler(loadConfig(env), { db }));
 
+  const adminToken = randomBytes(32).toString('base64url');
+  const adminApp = Fastify({ forceCloseConnections: true, ...adminServerOptions });
+  apps.push(adminApp);
+  await adminApp.register(adminPlugin, buildAdminContext({ ...env, ADMIN_TOKEN: adminToken }, db));
+  const adminUrl = `${await adminApp.listen({ port: 0, host: '127.0.0.1' })}/admin`;
+
   return {
     streamUrl,
     dynamoEndpoint: dynamo.endpoint,
     tables,
     environment: env,
+    adminUrl,
+    adminToken,
     requests: stack.requests,
+    modelRequests: () => model.stats.requests,
     failRequests,
     serve,
     token: (userId) => signDevToken(jwtSecret, userId),

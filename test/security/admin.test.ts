@@ -14,7 +14,10 @@ import { readDataStream } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { maxBalance } from '../../functions/throttle/account.js';
 import { loadConfig } from '../../functions/config.js';
-import type { Tier } from '../../functions/shared/tier.js';
+import type { Tier, tierSchema } from '../../functions/shared/tier.js';
+import type { z } from 'zod';
+
+type TierInput = z.input<typeof tierSchema>;
 
 const streamTimeoutSeconds = 120;
 const stack = useInstrumentedStack({
@@ -382,7 +385,7 @@ describe('a tier the deployment cannot run is refused with the reason; the store
     degradeTo: 'local:local-small',
     reportEveryTokens: 256,
     reportEverySeconds: 5,
-  } satisfies Omit<Tier, 'name'>;
+  } satisfies Omit<TierInput, 'name'>;
   const margin = streamTimeoutSeconds - 10;
 
   // Each rule of tierProblems, which the stack config applies to its tiers as well.
@@ -409,6 +412,21 @@ describe('a tier the deployment cannot run is refused with the reason; the store
       'a fallback model the tier does not allow',
       { allowedModels: ['local:local-large'], degradeTo: 'local:local-small' },
       { degradeTo: 'local:local-small is not in allowedModels' },
+    ],
+    [
+      'a load curve whose factor rises with load',
+      {
+        loadCurve: [
+          { load: 0.5, factor: 0.5 },
+          { load: 0.8, factor: 0.9 },
+        ],
+      },
+      { 'loadCurve.1.factor': 'a factor may not rise with load' },
+    ],
+    [
+      'an abuse block at or below its tighten threshold',
+      { abuse: { tighten: 10, tightenFactor: 0.5, block: 10 } },
+      { 'abuse.block': 'must be above abuse.tighten' },
     ],
   ];
 

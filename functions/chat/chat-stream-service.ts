@@ -81,7 +81,7 @@ async function handle(
     tools?.limitConfirmations(parsed.conversation); // before any store work
   } catch (err) {
     // A flood of confirmations is refused at once; it also counts against the user's trust score.
-    void deps.gate.signal?.(caller.userId, 'confirmation_flood').catch(() => undefined);
+    await deps.gate.signal?.(caller.userId, 'confirmation_flood').catch(() => undefined);
     throw err;
   }
   // URL attachments are fetched now, through the guard: a refusal is a 4xx before admission.

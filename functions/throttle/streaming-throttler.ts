@@ -227,26 +227,29 @@ export class StreamingThrottler implements StreamGate {
       this.options.logger.warn('refusal not counted', { userId, reason, error: String(err) });
     });
     const signal = refusalSignals[reason];
-    if (signal) this.recordSignal(account, tier, signal);
+    if (signal) void this.recordSignal(account, tier, signal);
   }
 
   /** Records an abuse signal, blocking the user when it takes the score past the tier's threshold. */
-  private recordSignal(account: Account, tier: Tier, signal: AbuseSignal): void {
+  private recordSignal(account: Account, tier: Tier, signal: AbuseSignal): Promise<void> {
     const write = signalWrite(account.abuse, [signal], tier.abuse.block, this.clock());
     if (write.blockUntil !== undefined) {
       this.options.metrics.abuseDetected(tier.name);
       this.options.logger.warn('abuse detected: user blocked', { userId: account.userId, signal });
     }
-    this.options.store.recordSignals(account.userId, write).catch((err: unknown) => {
+    return this.options.store.recordSignals(account.userId, write).catch((err: unknown) => {
       this.options.logger.warn('abuse signal not recorded', { userId: account.userId, signal, error: String(err) });
     });
   }
 
-  /** A signal the chat service saw before admission (e.g. a flood of tool confirmations). */
+  /**
+   * A signal the chat service saw before admission (e.g. a flood of tool confirmations). Awaited: the
+   * refusal it goes with is rare and cheap, and the score is then up to date before the next request.
+   */
   async signal(userId: string, signal: AbuseSignal): Promise<void> {
     const account = this.cache.get(userId) ?? (await this.options.store.getAccount(userId));
     if (!account) return;
-    this.recordSignal(account, await this.tier(account.tier), signal);
+    await this.recordSignal(account, await this.tier(account.tier), signal);
   }
 
   private cachedRateLimit(userId: string): RateLimitState | undefined {

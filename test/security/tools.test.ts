@@ -361,7 +361,7 @@ describe('bounded and metered', () => {
     ],
   };
   for (const [layout, messages] of Object.entries(requestsFor)) {
-    it(`refuses 200 invented confirmations (${layout}) with 400 before admission: no DynamoDB request, no run`, async () => {
+    it(`refuses 200 invented confirmations (${layout}) with 400 before admission: no run, only an abuse signal`, async () => {
       const { userId, token } = await userOn();
       const { result: response, requests } = await requestsDuring(() => post(token, newChat(), messages));
       expect(response.status).toBe(400);
@@ -371,7 +371,15 @@ describe('bounded and metered', () => {
           message: 'a request may answer at most 8 tool confirmations; this one answers 200',
         },
       });
-      expect(requests).toEqual([]);
+      // What reached the store: reads (account and tier, for the trust score) and one write of
+      // the confirmation_flood signal; no admission (nothing reserved), no tool run.
+      const writes = requests.filter((r) => r.command !== 'GetItemCommand');
+      expect(writes.map((r) => r.command)).toEqual(['UpdateItemCommand']);
+      expect(String(writes[0]?.input.UpdateExpression)).toMatch(/#abuse\./);
+      expect(String(writes[0]?.input.UpdateExpression)).not.toMatch(/pending/);
+      const account = await store.account(userId);
+      expect(Object.keys(account.abuse)).toHaveLength(1);
+      expect(account.pending).toEqual({});
       expect(await notes.list(userId)).toEqual([]);
     });
   }

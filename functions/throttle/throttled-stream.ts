@@ -91,7 +91,11 @@ export class ThrottledStream implements AdmittedStream {
         reportEveryTokens: spec.reporting.reportEveryTokens,
         maxOutputTokens: spec.pending.maxOutputTokens,
       },
-      { allowanceOut: spec.pending.allowanceOut, leaseUntil: spec.pending.leaseUntil },
+      {
+        allowanceOut: spec.pending.allowanceOut,
+        leaseUntil: spec.pending.leaseUntil,
+        reportedAt: spec.pending.reportedAt,
+      },
     );
   }
 
@@ -179,9 +183,25 @@ export class ThrottledStream implements AdmittedStream {
       () => this.stop('max_duration_exceeded'),
       Math.max(0, this.spec.budget.deadline - clock()),
     );
-    const heartbeat = setInterval(() => void this.reportNow(this.sent), this.spec.reporting.reportEverySeconds * 1000);
-    for (const timer of [deadline, heartbeat]) timer.unref();
-    this.timers.push(deadline, heartbeat);
+    deadline.unref();
+    this.timers.push(deadline);
+    this.heartbeat();
+  }
+
+  /** Reports one interval after the last report, whatever sent it (a stream reporting by tokens needs no extra one). */
+  private heartbeat(): void {
+    const interval = this.spec.reporting.reportEverySeconds * 1000;
+    let wait = this.reporter.lastReportAt + interval - this.context.clock();
+    if (wait <= 0) {
+      void this.reportNow(this.sent);
+      wait = interval;
+    }
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      if (!this.endReason) this.heartbeat();
+    }, wait);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   private clearTimers(): void {

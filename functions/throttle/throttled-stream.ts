@@ -125,7 +125,9 @@ export class ThrottledStream implements AdmittedStream {
     if (tokens > 0) {
       const verdict = monitorVerdict(this.spec.budget, this.tally.usageInStep, tokens, this.context.clock());
       if (verdict) return this.stop(verdict);
-      // Never send past the acknowledged allowance: report first.
+      // Never send past the acknowledged allowance: the report in flight may grant it, else report first.
+      if (!this.reporter.covers(this.sent + tokens)) await this.reporter.settled();
+      if (this.endReason) return;
       if (!this.reporter.covers(this.sent + tokens) && !(await this.reportNow(this.sent + tokens))) return;
       if (this.endReason) return;
       this.firstByteMs ??= this.context.clock() - this.spec.pending.startedAt;

@@ -5,7 +5,7 @@
 // charges exactly that bound. Each report grants `reportEveryTokens` beyond what is sent;
 // the next one goes out ahead, while there is still room for the next part and for what
 // streams during a report's round trip, so a healthy stream does not wait for it and
-// reports about once per `reportEveryTokens` (at most twice, for very fast streams).
+// reports about once per `reportEveryTokens` (at most 4 times per 3 intervals).
 import type { ReportAnswer, ThrottleStore, UsageReport } from './throttle-store.js';
 import type { TokenUsage } from './usage-tally.js';
 
@@ -57,12 +57,14 @@ export class UsageReporter {
 
   /**
    * Tokens to report ahead by: room for the next part (twice the largest so far) and for what
-   * streams at the stream's rate during a report's round trip (twice), at most half an interval.
+   * streams at the stream's rate during a report's round trip (twice), at most a quarter of an
+   * interval: when answers come back slowly (a busy store, or a busy process reading them late)
+   * the stream pauses at its allowance instead of reporting more often, which would add to both.
    */
   private lead(sent: number): number {
     const elapsedMs = this.settings.clock() - this.startedAt;
     const streamedPerRoundTrip = elapsedMs > 0 ? (sent / elapsedMs) * this.roundTripMs : 0;
-    return Math.min(this.settings.reportEveryTokens / 2, 2 * this.largestPart + Math.ceil(2 * streamedPerRoundTrip));
+    return Math.min(this.settings.reportEveryTokens / 4, 2 * this.largestPart + Math.ceil(2 * streamedPerRoundTrip));
   }
 
   /** Whether to report ahead now (called after each part that sent tokens), so the stream does not wait at the allowance. */

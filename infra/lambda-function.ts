@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import { tagsFor } from './tags.js';
 import { functionRole, type TableGrant } from './iam.js';
+import { lambdaNodeOptions } from './bundle.js';
 
 export interface FunctionSpec {
   name: string;
@@ -47,7 +48,7 @@ export function lambdaFunction(spec: FunctionSpec): aws.lambda.Function {
       reservedConcurrentExecutions: spec.reservedConcurrency,
       environment: {
         variables: pulumi.all([spec.environment, spec.secret?.arn]).apply(([variables, secretsArn]) => ({
-          NODE_OPTIONS: '--enable-source-maps',
+          ...(lambdaNodeOptions ? { NODE_OPTIONS: lambdaNodeOptions } : {}),
           ...variables,
           ...(secretsArn ? { SECRETS_ARN: secretsArn } : {}),
         })),

@@ -8,6 +8,9 @@ const stack = await startLocalStack({
   port,
   host: process.env.HOST ?? '127.0.0.1',
   dynamoPort: Number(process.env.DYNAMODB_PORT ?? 0) || undefined,
+  // Any DynamoDB-compatible server (DynamoDB Local), or the embedded one in a process of its own.
+  dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+  dynamoInOwnProcess: true,
   // v2: accounts carry an outbox and a revision since the money path's redesign.
   dynamoPath: process.env.DYNAMODB_IN_MEMORY === 'true' ? undefined : join(localDataDir, 'dynamodb-v2'),
   modelPort: Number(process.env.LOCAL_MODEL_PORT ?? 0) || undefined,

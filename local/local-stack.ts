@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startEmbeddedDynamo, createTables, localAwsCredentials, type EmbeddedDynamo } from './embedded-dynamodb.js';
+import { spawnEmbeddedDynamo } from './embedded-dynamodb-process.js';
 import { startLocalModelServer, type LocalModelServer } from './model/local-model-server.js';
 import { installLocalAwsLambda } from './lambda-response-stream.js';
 import { registerFunctionUrl, functionUrlPayloadLimit, type StreamingLambdaHandler } from './function-url-emulator.js';
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
   dynamoPath?: string;
   /** Use this DynamoDB endpoint instead of starting the embedded one. */
   dynamoEndpoint?: string;
+  /** Run the embedded store in a child process (as `npm run dev` does), not in this one. */
+  dynamoInOwnProcess?: boolean;
   modelPort?: number;
   tokensPerSecond?: number;
   jwtSecret: string;
@@ -64,15 +67,18 @@ export const defaultTableNames: TableNames = { tiers: 'tiers', credits: 'credits
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const tables = options.tables ?? defaultTableNames;
+  const storeOptions = { port: options.dynamoPort, path: options.dynamoPath };
   const dynamo = options.dynamoEndpoint
     ? undefined
-    : await startEmbeddedDynamo({ port: options.dynamoPort, path: options.dynamoPath });
+    : options.dynamoInOwnProcess
+      ? await spawnEmbeddedDynamo(storeOptions)
+      : await startEmbeddedDynamo(storeOptions);
   const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
   await createTables(dynamoEndpoint, tables);
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials: localAwsCredentials });
   await seedTiers(db, tables.tiers);
   // Data on disk may come from a dev server that was killed: put the sweeper's index back in step.
-  if (options.dynamoPath) await recoverSweepIndex(db, tables);
+  if (dynamo && options.dynamoPath) await recoverSweepIndex(db, tables);
   const model = await startLocalModelServer(options.modelPort ?? 0, { tokensPerSecond: options.tokensPerSecond });
 
   // The Lambda environment of the functions, as the Pulumi program sets it in AWS.

@@ -168,7 +168,7 @@ async function prepareCall(
   tools: ToolTurns | undefined,
   plainMessages: ModelMessage[],
 ) {
-  const languageModel = deps.resolveModel(admitted.model);
+  const languageModel = await deps.resolveModel(admitted.model);
   if (!tools || !admitted.toolsAllowed) return { languageModel, messages: plainMessages, turn: undefined };
   // With tools, answered confirmations are checked (and resolved) and tool parts converted with their tools.
   const turn = await tools.prepare({

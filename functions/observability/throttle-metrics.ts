@@ -23,10 +23,12 @@ export interface ThrottleMetrics {
 }
 
 export function createThrottleMetrics(serviceName = streamMetricsService): ThrottleMetrics {
-  // One short-lived buffer per event: one EMF line per dimension set, nothing shared.
+  // One EMF line per dimension set. Each event adds and publishes in one synchronous call, and
+  // publishing clears metrics and dimensions, so one buffer serves every event of the container
+  // (a new Metrics per event cost 0.2 to 0.9 ms, and the admitted count is emitted before the first byte).
+  const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
   const emit = (values: Values, breakdown?: Record<string, string>) => {
     for (const dimensions of breakdown ? [{}, breakdown] : [{}]) {
-      const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
       metrics.addDimensions(dimensions);
       for (const [name, unit, value] of values) metrics.addMetric(name, unit, value);
       metrics.publishStoredMetrics();

@@ -63,6 +63,9 @@ const backoffMs = (attempt: number) => Math.random() * Math.min(200, 4 * 2 ** at
 export class StreamingThrottler implements StreamGate {
   private readonly cache = new AccountCache();
   private readonly tiers = new Map<string, { tier: Tier; fetchedAt: number }>();
+  /** Tiers served from a stale cache entry, to refresh after the admission that used them. */
+  private readonly staleTiers = new Set<string>();
+  private readonly refreshingTiers = new Set<string>();
   private readonly clock: () => number;
 
   constructor(private readonly options: StreamingThrottlerOptions) {
@@ -92,6 +95,8 @@ export class StreamingThrottler implements StreamGate {
           rateLimit: this.cachedRateLimit(request.userId),
         },
       );
+    } finally {
+      this.refreshStaleTiers();
     }
   }
 
@@ -274,11 +279,36 @@ export class StreamingThrottler implements StreamGate {
 
   private async tier(name: string): Promise<Tier> {
     const cached = this.tiers.get(name);
-    if (cached && this.clock() - cached.fetchedAt < this.options.tierCacheMs) return cached.tier;
+    const age = cached ? this.clock() - cached.fetchedAt : Number.POSITIVE_INFINITY;
+    if (cached && age < this.options.tierCacheMs) return cached.tier;
+    // Stale for less than one more period: serve it, and refresh it once this admission is
+    // done, so a warm container's admission stays one write (a tier edit applies within 2 periods).
+    if (cached && age < 2 * this.options.tierCacheMs) {
+      this.staleTiers.add(name);
+      return cached.tier;
+    }
+    return this.fetchTier(name);
+  }
+
+  private async fetchTier(name: string): Promise<Tier> {
     const tier = await this.options.store.getTier(name);
-    if (!tier) throw refusal('tier_not_found', `the account's tier "${name}" is not defined`);
+    if (!tier) {
+      this.tiers.delete(name);
+      throw refusal('tier_not_found', `the account's tier "${name}" is not defined`);
+    }
     this.tiers.set(name, { tier, fetchedAt: this.clock() });
     return tier;
+  }
+
+  private refreshStaleTiers(): void {
+    for (const name of this.staleTiers) {
+      this.staleTiers.delete(name);
+      if (this.refreshingTiers.has(name)) continue;
+      this.refreshingTiers.add(name);
+      this.fetchTier(name)
+        .catch((err: unknown) => this.options.logger.warn('tier refresh failed', { tier: name, error: String(err) }))
+        .finally(() => this.refreshingTiers.delete(name));
+    }
   }
 
   private async startStream(decision: Admit, tier: Tier, userId: string): Promise<AdmittedStream> {

@@ -99,7 +99,11 @@ export class ThrottledStream implements AdmittedStream {
         reportEveryTokens: spec.reporting.reportEveryTokens,
         maxOutputTokens: spec.pending.maxOutputTokens,
       },
-      { allowanceOut: spec.pending.allowanceOut, leaseUntil: spec.pending.leaseUntil },
+      {
+        allowanceOut: spec.pending.allowanceOut,
+        leaseUntil: spec.pending.leaseUntil,
+        reportedAt: spec.pending.reportedAt,
+      },
     );
   }
 
@@ -140,7 +144,9 @@ export class ThrottledStream implements AdmittedStream {
         this.stop(verdict);
         return;
       }
-      // Never send past the acknowledged allowance: report first.
+      // Never send past the acknowledged allowance: the report in flight may grant it, else report first.
+      if (!this.reporter.covers(this.sent + tokens)) await this.reporter.settled();
+      if (this.endReason) return;
       if (!this.reporter.covers(this.sent + tokens) && !(await this.reportNow(this.sent + tokens))) return;
       if (this.endReason) return;
       this.firstByteMs ??= this.context.clock() - this.spec.pending.startedAt;
@@ -277,9 +283,25 @@ export class ThrottledStream implements AdmittedStream {
     // The duration warning comes from the clock: a slow stream may send nothing near its deadline.
     const warnAt = startedAt + (this.budget.deadline - startedAt) * this.spec.policy.warnAt;
     const warning = setTimeout(() => this.warnIfNear(this.spec.policy.warnAt), Math.max(0, warnAt - clock()));
-    const heartbeat = setInterval(() => void this.reportNow(this.sent), this.spec.reporting.reportEverySeconds * 1000);
-    for (const timer of [deadline, warning, heartbeat]) timer.unref();
-    this.timers.push(deadline, warning, heartbeat);
+    for (const timer of [deadline, warning]) timer.unref();
+    this.timers.push(deadline, warning);
+    this.heartbeat();
+  }
+
+  /** Reports one interval after the last report, whatever sent it (a stream reporting by tokens needs no extra one). */
+  private heartbeat(): void {
+    const interval = this.spec.reporting.reportEverySeconds * 1000;
+    let wait = this.reporter.lastReportAt + interval - this.context.clock();
+    if (wait <= 0) {
+      void this.reportNow(this.sent);
+      wait = interval;
+    }
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      if (!this.endReason) this.heartbeat();
+    }, wait);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   private clearTimers(): void {

@@ -2,8 +2,10 @@
 // promises of the future: a report grants the stream an output allowance, and the stream
 // never sends past the allowance the store has acknowledged. So if the Lambda dies, the
 // reservation's last report bounds what the stream may have sent, and the sweeper
-// charges exactly that bound. The next report is sent while half the allowance is still
-// left, so a healthy stream does not wait for it.
+// charges exactly that bound. Each report grants `reportEveryTokens` beyond what is sent;
+// the next one goes out ahead, while there is still room for the next part and for what
+// streams during a report's round trip, so a healthy stream does not wait for it and
+// reports about once per `reportEveryTokens` (at most 4 times per 3 intervals).
 import type { ReportAnswer, ThrottleStore, UsageReport } from './throttle-store.js';
 import type { TokenUsage } from './usage-tally.js';
 
@@ -24,14 +26,23 @@ export class UsageReporter {
   /** Output allowance the store has acknowledged. */
   acknowledged: number;
   leaseUntil: number;
+  /** When the last report (or the admission, the first one) was sent. */
+  lastReportAt: number;
   private inFlight?: Promise<ReportOutcome>;
+  private readonly startedAt: number;
+  /** What the report-ahead rule knows of the stream: its largest part and a report's round trip. */
+  private largestPart = 0;
+  private lastSent = 0;
+  private roundTripMs = 0;
 
   constructor(
     private readonly settings: ReporterSettings,
-    initial: { allowanceOut: number; leaseUntil: number },
+    initial: { allowanceOut: number; leaseUntil: number; reportedAt: number },
   ) {
     this.acknowledged = initial.allowanceOut;
     this.leaseUntil = initial.leaseUntil;
+    this.lastReportAt = initial.reportedAt;
+    this.startedAt = initial.reportedAt;
   }
 
   /** Whether `sent` output tokens fit the acknowledged allowance. */
@@ -44,12 +55,24 @@ export class UsageReporter {
     return Math.min(this.settings.maxOutputTokens, Math.max(this.acknowledged, sent + this.settings.reportEveryTokens));
   }
 
-  /** Whether to report ahead now, so the stream does not wait at the allowance. */
+  /**
+   * Tokens to report ahead by: room for the next part (twice the largest so far) and for what
+   * streams at the stream's rate during a report's round trip (twice), at most a quarter of an
+   * interval: when answers come back slowly (a busy store, or a busy process reading them late)
+   * the stream pauses at its allowance instead of reporting more often, which would add to both.
+   */
+  private lead(sent: number): number {
+    const elapsedMs = this.settings.clock() - this.startedAt;
+    const streamedPerRoundTrip = elapsedMs > 0 ? (sent / elapsedMs) * this.roundTripMs : 0;
+    return Math.min(this.settings.reportEveryTokens / 4, 2 * this.largestPart + Math.ceil(2 * streamedPerRoundTrip));
+  }
+
+  /** Whether to report ahead now (called after each part that sent tokens), so the stream does not wait at the allowance. */
   due(sent: number): boolean {
+    this.largestPart = Math.max(this.largestPart, sent - this.lastSent);
+    this.lastSent = sent;
     return (
-      !this.inFlight &&
-      sent > this.acknowledged - this.settings.reportEveryTokens / 2 &&
-      this.acknowledged < this.settings.maxOutputTokens
+      !this.inFlight && sent > this.acknowledged - this.lead(sent) && this.acknowledged < this.settings.maxOutputTokens
     );
   }
 
@@ -65,8 +88,10 @@ export class UsageReporter {
       allowanceOut: this.allowanceFor(sent),
       now,
     };
+    this.lastReportAt = now;
     const sending = store.report(userId, sessionId, report).then(
       (answer): ReportOutcome => {
+        this.roundTripMs = clock() - now;
         if (answer.state === 'live') {
           this.acknowledged = Math.max(this.acknowledged, report.allowanceOut);
           this.leaseUntil = report.leaseUntil;

@@ -1,0 +1,103 @@
+// A warm container's admission stays one write when its cached tier comes due: for one
+// more period the cached tier serves the admission and is read again after it, so an edit
+// applies from the next admission; a tier older than that is read before deciding.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { Tier } from '../../functions/shared/tier.js';
+import type { AdmissionWrite } from '../../functions/throttle/admission.js';
+import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
+import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
+import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
+import type { AdmitResult } from '../../functions/throttle/throttle-store.js';
+import {
+  createTables,
+  localAwsCredentials,
+  startEmbeddedDynamo,
+  type EmbeddedDynamo,
+} from '../../local/embedded-dynamodb.js';
+import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { noMetrics, quietLogger } from '../helpers/quiet.js';
+
+/** The store, recording the order of tier reads and admission writes. */
+class RecordingStore extends DynamoThrottleStore {
+  calls: string[] = [];
+  lastTierRead?: Promise<Tier | undefined>;
+  override getTier(name: string): Promise<Tier | undefined> {
+    this.calls.push('tier read');
+    this.lastTierRead = super.getTier(name);
+    return this.lastTierRead;
+  }
+  override admit(write: AdmissionWrite, projected?: string[]): Promise<AdmitResult> {
+    this.calls.push('admission');
+    return super.admit(write, projected);
+  }
+}
+
+const tables = {
+  tiers: `tiers-${randomUUID()}`,
+  credits: `credits-${randomUUID()}`,
+  sessions: `sessions-${randomUUID()}`,
+};
+let dynamo: EmbeddedDynamo;
+let fixtures: StoreFixtures;
+let db: ReturnType<typeof createDocumentClient>;
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+  await createTables(dynamo.endpoint, tables);
+  fixtures = new StoreFixtures(dynamo.endpoint, tables);
+  db = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: localAwsCredentials });
+});
+afterAll(async () => {
+  db.destroy();
+  fixtures.db.destroy();
+  await dynamo.close();
+});
+
+describe('tier cache', () => {
+  it('serves a due tier for one more period, reads it after the admission, and reads an older one first', async () => {
+    const { userId, tier } = await fixtures.userOnNewTier({ maxTokensPerRequest: 500 });
+    const store = new RecordingStore(db, tables);
+    let now = Date.now();
+    const throttler = new StreamingThrottler({
+      store,
+      catalog: testCatalog,
+      defaultTier: tier.name,
+      signupCredits: 0,
+      tierCacheMs: 1_000,
+      failOpen: false,
+      logger: quietLogger,
+      metrics: noMetrics,
+      clock: () => now,
+    });
+    const admit = async () => {
+      store.calls = [];
+      const stream = await throttler.admit({
+        requestId: randomUUID(),
+        userId,
+        model: { provider: 'local', modelId: 'local-small' },
+        inputTokens: 10,
+        features: [],
+        toolsRequested: false,
+      });
+      await stream.finish('completed');
+      return stream.maxOutputTokens;
+    };
+
+    expect(await admit()).toBe(500);
+    expect(store.calls).toEqual(['tier read', 'admission']);
+
+    await fixtures.putTier(testTier(tier.name, { maxTokensPerRequest: 300 }));
+    now += 1_500; // due, within one more period
+    expect(await admit()).toBe(500);
+    expect(store.calls).toEqual(['admission', 'tier read']);
+    await store.lastTierRead;
+
+    expect(await admit()).toBe(300);
+    expect(store.calls).toEqual(['admission']);
+
+    now += 5_000; // older than two periods
+    expect(await admit()).toBe(300);
+    expect(store.calls).toEqual(['tier read', 'admission']);
+  });
+});

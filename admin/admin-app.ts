@@ -18,6 +18,7 @@ import { tierRoutes } from './routes/tier-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -101,6 +102,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   userRoutes(app, context);
   sessionRoutes(app, context);
   usageRoutes(app, context);
+  modelRoutes(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

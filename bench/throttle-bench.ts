@@ -14,6 +14,7 @@ import { StreamingThrottler } from '../functions/throttle/streaming-throttler.js
 import type { Account } from '../functions/throttle/account.js';
 import { benchTier, type BenchStack, type CountedRequest } from './bench-stack.js';
 import { fmt, median, percentile, throughput } from './measure.js';
+import { fixedCatalog } from '../functions/catalog/catalog-source.js';
 
 const body = JSON.stringify({ messages: [{ role: 'user', content: '20 words' }] });
 
@@ -146,7 +147,7 @@ export async function admissionThroughput(stack: BenchStack, total = 2_000, conc
   };
   const throttler = new StreamingThrottler({
     store: new DynamoThrottleStore(stack.db, defaultTableNames),
-    catalog: defaultModelCatalog,
+    catalog: fixedCatalog(defaultModelCatalog),
     defaultTier: 'bench',
     signupCredits: 1e12,
     tierCacheMs: 60_000,

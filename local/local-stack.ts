@@ -19,6 +19,8 @@ import { loadConfig } from '../functions/config.js';
 import { adminPlugin } from '../admin/admin-app.js';
 import { registerPlayground } from './playground/serve-playground.js';
 import { buildAdminContext } from '../admin/build-admin.js';
+import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
+import { liveCatalog } from '../functions/catalog/live-catalog.js';
 
 export interface LocalStackOptions {
   port?: number;
@@ -108,8 +110,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // The sweeper as AWS runs it on a schedule: same code, same configuration.
   const functionConfig = loadConfig();
+  // The run-time model catalog starts as the configured one (MODEL_CATALOG), as the Pulumi program seeds it.
+  await new DynamoCatalogStore(db, tables.credits).seed(functionConfig.catalog, Date.now());
+  const catalog = liveCatalog(functionConfig, db, console);
   const store = new DynamoThrottleStore(db, tables);
-  const sweep = () => sweepAccounts(store, functionConfig.catalog, Date.now());
+  const sweep = async () => sweepAccounts(store, await catalog.current(), Date.now());
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper =
     sweepIntervalMs > 0
@@ -120,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       : undefined;
 
   // The playground page at /; under `npm run dev` it also hands out dev tokens.
-  registerPlayground(app, { jwtSecret: options.jwtSecret, devTokens: options.playgroundTokens ?? false });
+  registerPlayground(app, { jwtSecret: options.jwtSecret, devTokens: options.playgroundTokens ?? false, catalog });
 
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
   await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));

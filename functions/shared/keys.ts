@@ -48,3 +48,6 @@ export const noteKey = (userId: string, noteId: string) => ({
 });
 
 export const auditPartition = 'AUDIT';
+
+/** The run-time model catalog (models, prices, providers), seeded from the stack config. */
+export const catalogKey = { pk: 'CONFIG', sk: 'MODEL_CATALOG' } as const;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../functions/config.js';
-import { providerNames } from '../../functions/shared/catalog.js';
+import { fixedCatalog, type CatalogSource } from '../../functions/catalog/catalog-source.js';
+import { providerConfigured } from '../../functions/providers/configured-providers.js';
 import { signDevToken } from '../dev-token.js';
 import { userIdSchema } from '../../functions/auth/user-id.js';
 import { isLocalClient } from './local-client.js';
@@ -34,6 +35,8 @@ export interface PlaygroundOptions {
   jwtSecret: string;
   /** Serve `/playground/config.json` with a dev token (to loopback clients only). */
   devTokens: boolean;
+  /** The run-time model catalog (default: the configured one). */
+  catalog?: CatalogSource;
 }
 
 export function registerPlayground(app: FastifyInstance, options: PlaygroundOptions): void {
@@ -61,13 +64,9 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
     const requested = userIdSchema.safeParse((request.query as { user?: string }).user);
     const userId = requested.success ? requested.data : 'playground';
     const config = loadConfig();
-    const available = {
-      openai: Boolean(config.providerKeys.openai),
-      groq: Boolean(config.providerKeys.groq),
-      local: Boolean(config.localModelUrl),
-    };
-    const models = providerNames.flatMap((provider) =>
-      Object.keys(config.catalog[provider]).map((model) => ({ provider, model, available: available[provider] })),
+    const catalog = await (options.catalog ?? fixedCatalog(config.catalog)).current();
+    const models = Object.entries(catalog).flatMap(([provider, priced]) =>
+      Object.keys(priced).map((model) => ({ provider, model, available: providerConfigured(config, provider) })),
     );
     models.sort((a, b) => Number(b.available) - Number(a.available));
     return reply

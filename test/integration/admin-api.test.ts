@@ -317,6 +317,8 @@ describe('admin API: OpenAPI', () => {
     expect(result.valid).toBe(true);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/audit',
+      '/admin/models',
+      '/admin/models/{provider}/{model}',
       '/admin/sessions/{id}',
       '/admin/tiers',
       '/admin/tiers/{name}',

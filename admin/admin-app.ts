@@ -19,6 +19,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
+import { rollupRoutes } from './routes/rollup-routes.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -103,6 +104,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   sessionRoutes(app, context);
   usageRoutes(app, context);
   modelRoutes(app, context);
+  rollupRoutes(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

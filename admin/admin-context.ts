@@ -11,6 +11,7 @@ import type { ModelCatalog } from '../functions/shared/catalog.js';
 import type { ProviderDeclarations } from '../functions/shared/providers.js';
 import type { CatalogSource } from '../functions/catalog/catalog-source.js';
 import type { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
+import type { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
 import type { AdminStore } from './admin-store.js';
 import type { AdminAuthConfig } from './admin-auth.js';
 
@@ -26,6 +27,8 @@ export interface AdminContext {
   };
   /** The stream function's timeout (in AWS); tiers must end their streams well before it. */
   streamTimeoutSeconds?: number;
+  /** The usage rollup items (what the dashboard reads) and what recomputing an hour needs. */
+  rollups: Pick<DynamoRollupStore, 'rollups' | 'settledSessions' | 'rejections' | 'putRollup'>;
   auth: AdminAuthConfig;
   clock: () => number;
 }

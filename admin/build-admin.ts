@@ -7,6 +7,7 @@ import { DynamoAdminStore } from './dynamo-admin-store.js';
 import type { AdminContext } from './admin-context.js';
 import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
 import { CachedCatalog } from '../functions/catalog/catalog-source.js';
+import { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
 
 const adminEnvironment = z.object({
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
@@ -30,6 +31,7 @@ export function buildAdminContext(
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier, config.throttle.signupCredits),
     catalog: new CachedCatalog({ load: () => catalogStore.models(), fallback: config.catalog, cacheMs: 0 }),
     models: { store: catalogStore, configured: config.catalog, providers: config.providers },
+    rollups: new DynamoRollupStore(client, config.tables),
     streamTimeoutSeconds: config.streamTimeoutSeconds,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },
     clock: Date.now,

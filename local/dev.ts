@@ -8,8 +8,8 @@ const stack = await startLocalStack({
   port,
   host: process.env.HOST ?? '127.0.0.1',
   dynamoPort: Number(process.env.DYNAMODB_PORT ?? 0) || undefined,
-  // v2: accounts carry an outbox and a revision since the money path's redesign.
-  dynamoPath: process.env.DYNAMODB_IN_MEMORY === 'true' ? undefined : join(localDataDir, 'dynamodb-v2'),
+  // v3: sessions carry the bySettledHour index (the usage rollup), which dynalite cannot add to a table.
+  dynamoPath: process.env.DYNAMODB_IN_MEMORY === 'true' ? undefined : join(localDataDir, 'dynamodb-v3'),
   modelPort: Number(process.env.LOCAL_MODEL_PORT ?? 0) || undefined,
   tokensPerSecond: Number(process.env.LOCAL_MODEL_TOKENS_PER_SECOND ?? 40),
   jwtSecret: devJwtSecret(),

@@ -21,6 +21,8 @@ import { registerPlayground } from './playground/serve-playground.js';
 import { buildAdminContext } from '../admin/build-admin.js';
 import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
 import { liveCatalog } from '../functions/catalog/live-catalog.js';
+import { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
+import { runRollup, type RollupRun } from '../functions/rollup/rollup-job.js';
 
 export interface LocalStackOptions {
   port?: number;
@@ -58,6 +60,8 @@ export interface LocalStack {
   app: FastifyInstance;
   /** Runs the sweeper once, now. */
   sweep(): Promise<SweepResult>;
+  /** Brings the usage rollup up to date, now (the sweep timer does it after each sweep). */
+  rollup(): Promise<RollupRun>;
   token(userId: string, options?: { expiresIn?: string | number }): Promise<string>;
   close(): Promise<void>;
 }
@@ -115,11 +119,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const catalog = liveCatalog(functionConfig, db, console);
   const store = new DynamoThrottleStore(db, tables);
   const sweep = async () => sweepAccounts(store, await catalog.current(), Date.now());
+  const rollups = new DynamoRollupStore(db, tables);
+  const rollup = () => runRollup(rollups, Date.now());
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper =
     sweepIntervalMs > 0
       ? setInterval(
-          () => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)),
+          () =>
+            void sweep()
+              .then(rollup)
+              .catch((err: unknown) => console.warn('local sweeper failed:', err)),
           sweepIntervalMs,
         ).unref()
       : undefined;
@@ -142,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamo,
     app,
     sweep,
+    rollup,
     token: (userId, tokenOptions) => signDevToken(options.jwtSecret, userId, tokenOptions),
     close: async () => {
       clearInterval(sweeper);

@@ -319,6 +319,8 @@ describe('admin API: OpenAPI', () => {
       '/admin/audit',
       '/admin/models',
       '/admin/models/{provider}/{model}',
+      '/admin/rollups',
+      '/admin/rollups/recompute',
       '/admin/sessions/{id}',
       '/admin/tiers',
       '/admin/tiers/{name}',

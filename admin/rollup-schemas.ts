@@ -27,3 +27,5 @@ export const rollupsResponse = z
   .meta({ id: 'UsageRollups' });
 
 export const recomputeResponse = z.object({ hours: z.array(z.string()), sessions: z.number() });
+
+export type UsageRollups = z.infer<typeof rollupsResponse>;

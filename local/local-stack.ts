@@ -18,6 +18,7 @@ import { sweep as sweepAccounts, type SweepResult } from '../functions/throttle/
 import { loadConfig } from '../functions/config.js';
 import { adminPlugin } from '../admin/admin-app.js';
 import { registerPlayground } from './playground/serve-playground.js';
+import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { buildAdminContext } from '../admin/build-admin.js';
 import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
 import { liveCatalog } from '../functions/catalog/live-catalog.js';
@@ -46,6 +47,8 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** Let the playground hand dev tokens to loopback clients (`npm run dev`); off unless asked for. */
   playgroundTokens?: boolean;
+  /** Serve the usage dashboard at /dashboard, reading the admin API with the admin token for loopback clients. */
+  dashboard?: boolean;
 }
 
 export interface LocalStack {
@@ -138,6 +141,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
   await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));
+  if (options.dashboard) {
+    // The page's API calls go to the admin API in this process, with the admin token added here.
+    registerDashboard(app, {
+      upstream: 'the local admin API',
+      adminGet: async (pathAndQuery) => {
+        const answer = await app.inject({
+          method: 'GET',
+          url: `/admin${pathAndQuery}`,
+          headers: { authorization: `Bearer ${options.adminToken}`, 'x-admin-actor': 'dashboard' },
+        });
+        return { status: answer.statusCode, body: answer.json() };
+      },
+    });
+  }
 
   const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return {

@@ -4,7 +4,6 @@
 // only clients on this machine.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../functions/config.js';
 import { fixedCatalog, type CatalogSource } from '../../functions/catalog/catalog-source.js';
@@ -12,24 +11,9 @@ import { providerConfigured } from '../../functions/providers/configured-provide
 import { signDevToken } from '../dev-token.js';
 import { userIdSchema } from '../../functions/auth/user-id.js';
 import { isLocalClient } from './local-client.js';
+import { pageScript } from '../browser-bundle.js';
 
 const here = import.meta.dirname;
-
-async function bundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(here, 'app.tsx')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
-}
 
 export interface PlaygroundOptions {
   jwtSecret: string;
@@ -40,18 +24,17 @@ export interface PlaygroundOptions {
 }
 
 export function registerPlayground(app: FastifyInstance, options: PlaygroundOptions): void {
-  let script: Promise<string> | undefined;
+  const script = pageScript(join(here, 'app.tsx'));
 
   app.get('/', async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(await readFile(join(here, 'index.html'), 'utf8')),
   );
 
   app.get('/playground.js', async (_request, reply) => {
-    script ??= bundle();
     return reply
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .send(await script);
+      .send(await script());
   });
 
   if (!options.devTokens) return;

@@ -20,6 +20,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { rollupRoutes } from './routes/rollup-routes.js';
+import { tierPatchRoute } from './routes/tier-patch-route.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -105,6 +106,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   usageRoutes(app, context);
   modelRoutes(app, context);
   rollupRoutes(app, context);
+  tierPatchRoute(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

@@ -136,11 +136,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ).unref()
       : undefined;
 
-  // The playground page at /; under `npm run dev` it also hands out dev tokens.
-  registerPlayground(app, { jwtSecret: options.jwtSecret, devTokens: options.playgroundTokens ?? false, catalog });
-
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
-  await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));
+  const adminContext = buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db);
+  await app.register(adminPlugin, adminContext);
+
+  // The playground page at /; under `npm run dev` it also hands out dev tokens and shows the user's account.
+  registerPlayground(app, {
+    jwtSecret: options.jwtSecret,
+    devTokens: options.playgroundTokens ?? false,
+    catalog,
+    accounts: adminContext.store,
+  });
   if (options.dashboard) {
     // The page's API calls go to the admin API in this process, with the admin token added here.
     registerDashboard(app, {

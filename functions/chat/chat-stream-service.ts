@@ -135,6 +135,7 @@ async function handle(
   const encoder = encoders[chat.protocol];
   const text = encoder.encode(parts, {
     notices: admitted.notices,
+    sessionId: admitted.sessionId,
     generateMessageId: () => `msg-${generateId()}`,
     originalMessages: chat.conversation.kind === 'ui' ? chat.conversation.messages : undefined,
   });

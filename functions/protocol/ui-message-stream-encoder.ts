@@ -15,7 +15,13 @@ export const uiMessageStreamHeaders: Record<string, string> = { ...UI_MESSAGE_ST
 
 export function encodeUiMessageStream(
   parts: ReadableStream<TextStreamPart<ToolSet>>,
-  options: { notices?: StreamNotice[]; generateMessageId: () => string; originalMessages?: UIMessage[] },
+  options: {
+    notices?: StreamNotice[];
+    generateMessageId: () => string;
+    originalMessages?: UIMessage[];
+    /** The session this answer is metered as: a client matches it to the answer's cost. */
+    sessionId?: string;
+  },
 ): ReadableStream<string> {
   return toUIMessageStream({
     stream: parts,
@@ -27,7 +33,13 @@ export function encodeUiMessageStream(
     // one would read as a provider error. The client sees what the model sees.
     redactToolErrors: false,
     generateMessageId: options.generateMessageId,
-    messageMetadata: ({ part }) =>
-      part.type === 'start' && options.notices?.length ? { notices: options.notices } : undefined,
+    messageMetadata: ({ part }) => {
+      if (part.type !== 'start') return undefined;
+      const metadata = {
+        ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+        ...(options.notices?.length ? { notices: options.notices } : {}),
+      };
+      return Object.keys(metadata).length ? metadata : undefined;
+    },
   }).pipeThrough(new JsonToSseTransformStream());
 }

@@ -4,15 +4,8 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BarList, TimeChart } from './charts.js';
-import {
-  credits,
-  groupSeries,
-  loadSeries,
-  rangeTotals,
-  rejectionSeries,
-  type GroupBy,
-  type Rollups,
-} from './series.js';
+import { credits } from '../credits-format.js';
+import { groupSeries, loadSeries, rangeTotals, rejectionSeries, type GroupBy, type Rollups } from './series.js';
 
 const ranges = { '6h': 6, '24h': 24, '7d': 24 * 7, '30d': 24 * 30 } as const;
 type Range = keyof typeof ranges;

@@ -68,6 +68,3 @@ export function rangeTotals(rollups: Rollups): Totals & { rejections: number } {
   }
   return sum;
 }
-
-/** Micro-units as credits (e.g. dollars): 1 234 567 -> "1.234567". */
-export const credits = (micro: number) => (micro / 1_000_000).toFixed(micro % 10_000 === 0 ? 2 : 6);

@@ -12,6 +12,8 @@ import { signDevToken } from '../dev-token.js';
 import { userIdSchema } from '../../functions/auth/user-id.js';
 import { isLocalClient } from './local-client.js';
 import { pageScript } from '../browser-bundle.js';
+import { createAuthenticator } from '../../functions/auth/bearer-auth.js';
+import { registerPlaygroundAccount, type PlaygroundAccountOptions } from './playground-account.js';
 
 const here = import.meta.dirname;
 
@@ -21,6 +23,8 @@ export interface PlaygroundOptions {
   devTokens: boolean;
   /** The run-time model catalog (default: the configured one). */
   catalog?: CatalogSource;
+  /** Serves `/playground/account` (with `devTokens`): the signed-in user's balance, limits and answer costs. */
+  accounts?: PlaygroundAccountOptions['store'];
 }
 
 export function registerPlayground(app: FastifyInstance, options: PlaygroundOptions): void {
@@ -38,6 +42,9 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
   });
 
   if (!options.devTokens) return;
+  if (options.accounts) {
+    registerPlaygroundAccount(app, { authenticate: createAuthenticator(loadConfig().auth), store: options.accounts });
+  }
   app.get('/playground/config.json', async (request, reply) => {
     if (!isLocalClient({ remoteAddress: request.socket.remoteAddress, host: request.headers.host })) {
       return reply.code(403).send({

@@ -25,6 +25,9 @@ import { userRoutes } from './routes/user-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { abuseRoutes } from './routes/abuse-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { rollupRoutes } from './routes/rollup-routes.js';
+import { tierPatchRoute } from './routes/tier-patch-route.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -126,6 +129,9 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   sessionRoutes(app, context);
   usageRoutes(app, context);
   abuseRoutes(app, context);
+  modelRoutes(app, context);
+  rollupRoutes(app, context);
+  tierPatchRoute(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

@@ -5,6 +5,9 @@ import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAdminStore } from './dynamo-admin-store.js';
 import type { AdminContext } from './admin-context.js';
+import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
+import { CachedCatalog } from '../functions/catalog/catalog-source.js';
+import { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
 
 const adminEnvironment = z.object({
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
@@ -23,9 +26,12 @@ export function buildAdminContext(
   if (!trustIam && !admin.data.ADMIN_TOKEN)
     throw new ConfigError('the admin API needs ADMIN_TRUST_IAM=true or an ADMIN_TOKEN');
   const client = db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+  const catalogStore = new DynamoCatalogStore(client, config.tables.credits);
   return {
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier, config.throttle.signupCredits),
-    catalog: config.catalog,
+    catalog: new CachedCatalog({ load: () => catalogStore.models(), fallback: config.catalog, cacheMs: 0 }),
+    models: { store: catalogStore, configured: config.catalog, providers: config.providers },
+    rollups: new DynamoRollupStore(client, config.tables),
     streamTimeoutSeconds: config.streamTimeoutSeconds,
     defaultTier: config.throttle.defaultTier,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },

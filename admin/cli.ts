@@ -1,36 +1,10 @@
-// `npm run admin -- <command>`: the admin API from a terminal, against the local server by
-// default or a deployed stack's admin URL (--url, signed with SigV4).
+// `npm run admin -- <command>`: the admin API from a terminal, against the local dev server
+// (found without flags) or a deployed stack's admin URL (--url, signed with SigV4).
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AdminClient, regionOfFunctionUrl, type AdminAuth } from './cli/admin-client.js';
-import { keyValues, table, type Row } from './cli/format.js';
-
-const usage = `usage: npm run admin -- <command> [options]
-
-commands:
-  tiers list                                  list tiers
-  tiers get <name>                            show a tier
-  tiers put <name> <file.json | '{json}'>     create or replace a tier's limits
-  tiers delete <name>                         delete a tier (refused while users have it)
-  user get <userId>                           account, balance, limits, recent usage
-  user set-tier <userId> <tier>               assign a tier
-  user abuse-reset <userId>                   clear the user's abuse signals and lift a block
-  credits grant <userId> <amount> --reason R  grant (or debit, with a negative amount)
-                [--key K]                     idempotency key (default: generated; reuse it to retry safely)
-  ledger <userId> [--limit N]                 ledger entries, newest first
-  sessions list <userId>                      a user's sessions, active first
-  sessions get <sessionId>                    one settled session
-  sessions kill <userId> <sessionId>          terminate a live session (at its next usage report)
-  usage [--user U] [--from T] [--to T]        usage report (T: ISO time or epoch ms; default last 24h)
-  audit [--limit N]                           recent administrative changes
-
-options:
-  --url URL      admin API base URL (default $ADMIN_URL or http://127.0.0.1:$PORT/admin)
-  --token T      admin bearer token (default $ADMIN_TOKEN, or the local dev token)
-  --sigv4        sign with AWS SigV4 (automatic for *.lambda-url.<region>.on.aws URLs)
-  --region R     region for SigV4 (default from the URL or $AWS_REGION)
-  --json         print the raw JSON answer`;
+import { command } from './cli/commands.js';
+import { serveDashboard } from './cli/dashboard-command.js';
+import { resolveTarget, type Target, UsageError } from './cli/target.js';
+import { usage } from './cli/usage.js';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,206 +21,23 @@ const { values: options, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     actor: { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string' },
+    port: { type: 'string' },
   },
 });
 
-class UsageError extends Error {}
+/** Where a failed call went, so a wrong or stale URL is obvious. */
+const where = (target: Target, method: string, path: string) =>
+  `${method} ${new URL(`${target.url.pathname.replace(/\/$/, '')}${path}`, target.url).href} (URL from ${target.source})`;
 
-function clientFor(): AdminClient {
-  const url = new URL(options.url ?? process.env.ADMIN_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}/admin`);
-  const lambdaRegion = regionOfFunctionUrl(url);
-  if (options.sigv4 || lambdaRegion) {
-    const region = options.region ?? lambdaRegion ?? process.env.AWS_REGION;
-    if (!region) throw new UsageError('--sigv4 needs --region or AWS_REGION');
-    return new AdminClient(url, { kind: 'sigv4', region });
-  }
-  const localToken = join(import.meta.dirname, '..', '.local-data', 'dev-admin-token');
-  const token =
-    options.token ??
-    process.env.ADMIN_TOKEN ??
-    (existsSync(localToken) ? readFileSync(localToken, 'utf8').trim() : undefined);
-  if (!token) throw new UsageError('no admin token: pass --token, set ADMIN_TOKEN, or run `npm run dev` once');
-  const auth: AdminAuth = { kind: 'token', token, actor: options.actor ?? process.env.USER };
-  return new AdminClient(url, auth);
-}
-
-const need = (value: string | undefined, what: string): string => {
-  if (!value) throw new UsageError(`missing ${what}`);
-  return value;
-};
-const enc = encodeURIComponent;
-
-type Printer = (body: unknown) => string;
-interface Command {
-  method: string;
-  path: string;
-  body?: unknown;
-  print: Printer;
-}
-
-const tierColumns = [
-  'name',
-  'requestsPerHour',
-  'burst',
-  'maxTokensPerRequest',
-  'concurrentStreams',
-  'tokensPerMinute',
-  'maxStreamSeconds',
-  'features',
-  'degradeTo',
-];
-const sessionColumns = ['sessionId', 'status', 'model', 'startedAt', 'tokensIn', 'tokensOut', 'charged', 'endReason'];
-
-function command(args: string[]): Command {
-  const [group, action, a, b] = args;
-  const readTier = (source: string) =>
-    JSON.parse(existsSync(source) ? readFileSync(source, 'utf8') : source) as unknown;
-  switch (`${group} ${action ?? ''}`.trim()) {
-    case 'tiers list':
-      return { method: 'GET', path: '/tiers', print: (body) => table(body as Row[], tierColumns) };
-    case 'tiers get':
-      return { method: 'GET', path: `/tiers/${enc(need(a, 'tier name'))}`, print: (body) => keyValues(body as Row) };
-    case 'tiers put':
-      return {
-        method: 'PUT',
-        path: `/tiers/${enc(need(a, 'tier name'))}`,
-        body: readTier(need(b, 'tier JSON or file')),
-        print: (body) => keyValues(body as Row),
-      };
-    case 'tiers delete':
-      return { method: 'DELETE', path: `/tiers/${enc(need(a, 'tier name'))}`, print: () => `deleted tier ${a}` };
-    case 'user get':
-      return { method: 'GET', path: `/users/${enc(need(a, 'user id'))}`, print: printAccount };
-    case 'user set-tier':
-      return {
-        method: 'PUT',
-        path: `/users/${enc(need(a, 'user id'))}/tier`,
-        body: { tier: need(b, 'tier') },
-        print: printAccount,
-      };
-    case 'credits grant': {
-      const amount = Number(need(b, 'amount'));
-      if (!Number.isInteger(amount)) throw new UsageError('amount must be an integer number of micro-units');
-      return {
-        method: 'POST',
-        path: `/users/${enc(need(a, 'user id'))}/credits`,
-        body: {
-          amount,
-          reason: need(options.reason, '--reason'),
-          idempotencyKey: options.key ?? `cli-${crypto.randomUUID()}`,
-        },
-        print: (body) => {
-          const r = body as { outcome: string; balance: number; available: number; entry: Row };
-          return `${r.outcome}: ${cell(r.entry.amount)} (${cell(r.entry.reason)}), key ${cell(r.entry.idempotencyKey)}\nbalance ${r.balance}, available ${r.available}`;
-        },
-      };
-    }
-    case 'user abuse-reset':
-      return {
-        method: 'POST',
-        path: `/users/${enc(need(a, 'user id'))}/abuse/reset`,
-        print: () => `abuse signals of ${a} cleared`,
-      };
-    case 'sessions list':
-      return {
-        method: 'GET',
-        path: `/users/${enc(need(a, 'user id'))}/sessions`,
-        print: (body) => table(body as Row[], sessionColumns),
-      };
-    case 'sessions get':
-      return {
-        method: 'GET',
-        path: `/sessions/${enc(need(a, 'session id'))}`,
-        print: (body) => keyValues(body as Row),
-      };
-    case 'sessions kill':
-      return {
-        method: 'DELETE',
-        path: `/users/${enc(need(a, 'user id'))}/sessions/${enc(need(b, 'session id'))}`,
-        print: () => `session ${b} is terminating (at its next usage report)`,
-      };
-    case 'audit':
-      return {
-        method: 'GET',
-        path: `/audit?limit=${options.limit ?? 50}`,
-        print: (body) => table(body as Row[], ['at', 'actor', 'action', 'target']),
-      };
-    default:
-      break;
-  }
-  if (group === 'ledger') {
-    return {
-      method: 'GET',
-      path: `/users/${enc(need(action, 'user id'))}/ledger?limit=${options.limit ?? 50}`,
-      print: (body) =>
-        table((body as { items: Row[] }).items, ['at', 'type', 'amount', 'reason', 'sessionId', 'actor']),
-    };
-  }
-  if (group === 'usage') {
-    const query = new URLSearchParams(
-      Object.entries({ userId: options.user, from: options.from, to: options.to }).filter(
-        (e): e is [string, string] => e[1] !== undefined,
-      ),
-    );
-    return {
-      method: 'GET',
-      path: `/usage${query.size ? `?${query}` : ''}`,
-      print: (body) => {
-        const report = body as { users: Row[]; models: Row[]; totals: Row };
-        return [
-          'by user',
-          table(report.users, ['userId', 'requests', 'inputTokens', 'outputTokens', 'cost', 'rejections']),
-          '',
-          'by model',
-          table(report.models, ['model', 'requests', 'inputTokens', 'outputTokens', 'cost']),
-          '',
-          keyValues(report.totals),
-        ].join('\n');
-      },
-    };
-  }
-  throw new UsageError(group ? `unknown command: ${args.join(' ')}` : 'no command');
-}
-
-const cell = (value: unknown) => (value === undefined || value === null ? '' : String(value));
-
-function printAccount(body: unknown): string {
-  const a = body as Row & {
-    bucket: Row | null;
-    leases: Row;
-    usage: { lastHour: Row; lastDay: Row };
-    openReservations: Row[];
-    abuse: { score: number; state: string; signals: Row[] };
-  };
-  return [
-    keyValues({
-      userId: a.userId,
-      tier: a.tier,
-      balance: a.balance,
-      available: a.available,
-      reserved: a.reserved,
-      tokensThisMinute: a.tokensThisMinute,
-    }),
-    keyValues({
-      'requests left': a.bucket ? `${a.bucket.remaining}/${a.bucket.limit}` : 'unknown tier',
-      'streams held': `${a.leases.held}/${a.leases.max ?? '?'}`,
-    }),
-    '',
-    'usage',
-    table(
-      [
-        { window: 'last hour', ...a.usage.lastHour },
-        { window: 'last day', ...a.usage.lastDay },
-      ],
-      ['window', 'requests', 'inputTokens', 'outputTokens', 'cost'],
-    ),
-    '',
-    'open reservations',
-    table(a.openReservations, ['sessionId', 'reserved', 'model', 'startedAt', 'expiresAt']),
-    '',
-    `trust score ${a.abuse.score} (${a.abuse.state}); recent signals`,
-    table(a.abuse.signals, ['at', 'signal', 'weight']),
-  ].join('\n');
+async function dashboard(target: Target): Promise<number> {
+  const { url } = await serveDashboard(target, Number(options.port ?? 8787));
+  console.log(
+    `Dashboard of ${target.url.href} at ${url}\n(${target.auth === 'sigv4' ? 'API calls signed with your AWS credentials' : 'API calls with the admin token'}; Ctrl+C to stop)`,
+  );
+  await new Promise<never>(() => undefined); // serves until interrupted
+  return 0;
 }
 
 async function main(): Promise<number> {
@@ -254,17 +45,30 @@ async function main(): Promise<number> {
     console.log(usage);
     return positionals.length === 0 ? 2 : 0;
   }
-  const cmd = command(positionals);
-  const response = await clientFor().call(cmd.method, cmd.path, cmd.body);
+  if (positionals[0] === 'dashboard') return dashboard(resolveTarget(options));
+  const cmd = command(positionals, options);
+  const target = resolveTarget(options);
+  let response: Awaited<ReturnType<Target['client']['call']>>;
+  try {
+    response = await target.client.call(cmd.method, cmd.path, cmd.body);
+  } catch (err) {
+    const cause = (err as Error & { cause?: { code?: string } }).cause?.code;
+    console.error(
+      `admin: could not reach ${where(target, cmd.method, cmd.path)}: ${(err as Error).message}${cause ? ` (${cause})` : ''}`,
+    );
+    console.error('is the server running? start it with `npm run dev`, or pass --url');
+    return 1;
+  }
   if (response.status >= 400) {
     const error = (response.body as { error?: { type: string; message: string; fields?: Record<string, string> } })
-      .error;
+      ?.error;
     console.error(
       error
         ? `error ${response.status} ${error.type}: ${error.message}`
         : `error ${response.status}: ${JSON.stringify(response.body)}`,
     );
     for (const [field, message] of Object.entries(error?.fields ?? {})) console.error(`  ${field}: ${message}`);
+    console.error(`  at ${where(target, cmd.method, cmd.path)}`);
     return 1;
   }
   console.log(options.json ? JSON.stringify(response.body, null, 2) : cmd.print(response.body));

@@ -11,6 +11,7 @@ import { StreamingThrottler } from '../functions/throttle/streaming-throttler.js
 import type { BenchContext } from './bench-context.js';
 import { bareUpdate, benchTier } from './bench-store.js';
 import { rate, spreadOf, type Spread } from './stats.js';
+import { fixedCatalog } from '../functions/catalog/catalog-source.js';
 
 export interface AdmissionsResult {
   ratio: Spread;
@@ -28,7 +29,7 @@ export async function admissions(
   const { store } = context;
   const throttler = new StreamingThrottler({
     store: new DynamoThrottleStore(store.client(), store.tables),
-    catalog: defaultModelCatalog,
+    catalog: fixedCatalog(defaultModelCatalog),
     defaultTier: benchTier.name,
     signupCredits: 1e15,
     tierCacheMs: 30_000,

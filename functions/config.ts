@@ -1,12 +1,32 @@
 // Service configuration, read once per container from the environment and validated,
 // so a misconfigured deployment fails at cold start with a clear message.
 import { z } from 'zod';
-import { modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './shared/catalog.js';
+import { catalogProblems, modelCatalogSchema, defaultModelCatalog, type ModelCatalog } from './shared/catalog.js';
+import {
+  knownProviders,
+  providerApiKeyVariable,
+  providerDeclarationsSchema,
+  type ProviderDeclarations,
+} from './shared/providers.js';
 import { parseUrlAllowlist } from './attachments/url-allowlist.js';
 import type { AttachmentSettings } from './attachments/attachment-survey.js';
 import { maxBalance } from './throttle/account.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+/** A JSON document in a variable, then validated with `schema`. */
+const jsonVariable = <T extends z.ZodType>(name: string, schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} is not valid JSON` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 const environmentSchema = z.object({
   MAX_BODY_BYTES: z.coerce
@@ -21,18 +41,10 @@ const environmentSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   GROQ_API_KEY: z.string().min(1).optional(),
   LOCAL_MODEL_URL: z.url().optional(),
-  MODEL_CATALOG: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'MODEL_CATALOG is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(modelCatalogSchema)
-    .optional(),
+  // The catalog the store is seeded with (and used while the store has none).
+  MODEL_CATALOG: jsonVariable('MODEL_CATALOG', modelCatalogSchema).optional(),
+  // OpenAI-compatible providers declared by name: {"deepinfra":{"baseUrl":"https://..."}}; keys in <NAME>_API_KEY.
+  MODEL_PROVIDERS: jsonVariable('MODEL_PROVIDERS', providerDeclarationsSchema).default({}),
   TIERS_TABLE: z.string().min(1).default('tiers'),
   CREDITS_TABLE: z.string().min(1).default('credits'),
   SESSIONS_TABLE: z.string().min(1).default('sessions'),
@@ -92,6 +104,11 @@ const checkedEnvironmentSchema = environmentSchema.superRefine((e, ctx) => {
       message: 'prod verifies tokens with JWT_JWKS_URL; a shared secret needs AUTH_ALLOW_HS256=true',
     });
   }
+  for (const [provider, message] of Object.entries(
+    catalogProblems(e.MODEL_CATALOG ?? defaultModelCatalog, knownProviders(e.MODEL_PROVIDERS)),
+  )) {
+    ctx.addIssue({ code: 'custom', path: ['MODEL_CATALOG', provider], message });
+  }
   if (e.ATTACHMENT_MAX_BYTES > e.ATTACHMENTS_MAX_TOTAL_BYTES) {
     ctx.addIssue({ code: 'custom', path: ['ATTACHMENT_MAX_BYTES'], message: 'exceeds ATTACHMENTS_MAX_TOTAL_BYTES' });
   }
@@ -108,6 +125,10 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   auth: AuthConfig;
   providerKeys: { openai?: string; groq?: string };
+  /** Declared OpenAI-compatible providers, with their API keys where the secret has one. */
+  compatibleProviders: Record<string, { baseUrl: string; apiKey?: string }>;
+  /** What the deployment declared (no keys): which providers a catalog may name. */
+  providers: ProviderDeclarations;
   tools: { enabled: boolean; approvalSecret?: string; maxConfirmations: number };
   localModelUrl?: string;
   attachments: AttachmentSettings;
@@ -139,10 +160,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid service configuration: ${details}`);
   }
   const e = parsed.data;
+  const compatibleProviders = Object.fromEntries(
+    Object.entries(e.MODEL_PROVIDERS).map(([name, declared]) => [
+      name,
+      { baseUrl: declared.baseUrl, apiKey: env[providerApiKeyVariable(name)] || undefined },
+    ]),
+  );
   return {
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     providerKeys: { openai: e.OPENAI_API_KEY, groq: e.GROQ_API_KEY },
+    compatibleProviders,
+    providers: e.MODEL_PROVIDERS,
     tools: {
       enabled: e.TOOLS_ENABLED,
       approvalSecret: e.TOOL_APPROVAL_SECRET,

@@ -5,14 +5,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
+import { providerApiKeyVariablePattern } from './shared/providers.js';
 
-const secretDocument = z.object({
-  OPENAI_API_KEY: z.string().min(1).optional(),
-  GROQ_API_KEY: z.string().min(1).optional(),
-  JWT_SECRET: z.string().min(1).optional(),
-  ADMIN_TOKEN: z.string().min(1).optional(),
-  TOOL_APPROVAL_SECRET: z.string().min(1).optional(),
-});
+const knownSecrets = ['JWT_SECRET', 'ADMIN_TOKEN', 'TOOL_APPROVAL_SECRET'];
+/** Known names and providers' API keys (`OPENAI_API_KEY`, `DEEPINFRA_API_KEY`, ...); other keys are ignored. */
+const isSecretName = (name: string) => knownSecrets.includes(name) || providerApiKeyVariablePattern.test(name);
+const secretDocument = z.record(z.string(), z.string());
 
 export type Environment = Record<string, string | undefined>;
 
@@ -23,6 +21,8 @@ export async function withSecrets(env: Environment = process.env, client?: Secre
   const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
   const parsed = secretDocument.safeParse(JSON.parse(SecretString ?? '{}'));
   if (!parsed.success) throw new ConfigError(`secret ${secretId} is not a JSON object of known keys`);
-  const present = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+  const present = Object.fromEntries(
+    Object.entries(parsed.data).filter(([name, value]) => value && isSecretName(name)),
+  );
   return { ...env, ...present };
 }

@@ -2,7 +2,8 @@
 // at start with a message naming the key, before any resource is planned.
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
-import { modelCatalogSchema } from '../functions/shared/catalog.js';
+import { catalogProblems, modelCatalogSchema } from '../functions/shared/catalog.js';
+import { compatibleProviderSchema, declarationsOf, knownProviders } from '../functions/shared/providers.js';
 import { tierProblems, tierSchema } from '../functions/shared/tier.js';
 import { priorityProblems } from '../functions/shared/tier-policies.js';
 
@@ -16,18 +17,31 @@ const logRetentionDays = [
 // Tiers and the model catalog are validated with the service's own schemas, so a tier the
 // service would reject fails at `pulumi preview`, not at run time.
 const modelCatalog = modelCatalogSchema.refine(
-  (c) => Object.keys(c.openai).length + Object.keys(c.groq).length > 0,
-  'offer at least one openai or groq model',
+  (c) => Object.entries(c).some(([provider, models]) => provider !== 'local' && Object.keys(models).length > 0),
+  'offer at least one model of a hosted provider (local needs a model server the stack does not run)',
 );
 
 // The message never repeats the value: a webhook URL may carry a token (set it with
 // `pulumi config set --path --secret alarms.webhookUrl ...`).
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 
+/** A Pulumi config key, as `pulumi config set --secret <project>:<key>` names it. */
+const configKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'a config key such as deepinfraApiKey');
+
+// OpenAI-compatible providers by name: where they are, and which config secret holds their key.
+const providers = declarationsOf(
+  compatibleProviderSchema.extend({
+    baseUrl: httpsUrl, // the key travels there
+    /** The config secret holding the API key: `pulumi config set --secret <project>:<apiKeySecret> ...`. */
+    apiKeySecret: configKey,
+  }),
+);
+
 export const stackConfigSchema = z
   .object({
     environment: z.enum(['dev', 'prod']),
     models: modelCatalog,
+    providers: providers.default({}),
     logRetentionDays: z
       .number()
       .refine((d) => (logRetentionDays as readonly number[]).includes(d), `one of ${logRetentionDays.join(', ')}`),
@@ -87,6 +101,8 @@ export const stackConfigSchema = z
         message: 'alarms are enabled but nobody receives them; set alarms.email and/or alarms.webhookUrl',
       });
     for (const message of priorityProblems(c.tiers)) ctx.addIssue({ code: 'custom', path: ['tiers'], message });
+    for (const [provider, message] of Object.entries(catalogProblems(c.models, knownProviders(c.providers))))
+      ctx.addIssue({ code: 'custom', path: ['models', provider], message });
     c.tiers.forEach((tier, i) => {
       const problems = tierProblems(tier, { catalog: c.models, streamTimeoutSeconds: c.streamTimeoutSeconds });
       for (const [field, message] of Object.entries(problems)) {
@@ -104,11 +120,14 @@ export interface StackSecrets {
   openaiApiKey?: pulumi.Output<string>;
   groqApiKey?: pulumi.Output<string>;
   adminToken?: pulumi.Output<string>;
+  /** API keys of the declared providers, by provider name. */
+  providerApiKeys: Record<string, pulumi.Output<string>>;
 }
 
 const keys = [
   'environment',
   'models',
+  'providers',
   'logRetentionDays',
   'corsOrigins',
   'reservedConcurrency',
@@ -147,11 +166,21 @@ export function loadStackConfig(config = new pulumi.Config(projectName)): {
     const lines = parsed.error.issues.map((i) => `  ${projectName}:${i.path.join('.')}: ${i.message}`);
     throw new StackConfigError(`invalid stack configuration for "${pulumi.getStack()}":\n${lines.join('\n')}`);
   }
+  const providerApiKeys: Record<string, pulumi.Output<string>> = {};
+  for (const [name, declared] of Object.entries(parsed.data.providers)) {
+    const key = config.getSecret(declared.apiKeySecret);
+    if (!key)
+      throw new StackConfigError(
+        `invalid stack configuration for "${pulumi.getStack()}":\n  provider ${name} needs its API key: pulumi config set --secret ${projectName}:${declared.apiKeySecret} <key>`,
+      );
+    providerApiKeys[name] = key;
+  }
   const secrets: StackSecrets = {
     jwtSecret: config.getSecret('jwtSecret'),
     openaiApiKey: config.getSecret('openaiApiKey'),
     groqApiKey: config.getSecret('groqApiKey'),
     adminToken: config.getSecret('adminToken'),
+    providerApiKeys,
   };
   if (!parsed.data.auth.jwksUrl && !secrets.jwtSecret) {
     throw new StackConfigError(

@@ -8,6 +8,7 @@ import * as random from '@pulumi/random';
 import type { StackConfig, StackSecrets } from './config.js';
 import { components } from './policy/components.js';
 import { tagsFor } from './tags.js';
+import { providerApiKeyVariable } from '../functions/shared/providers.js';
 
 export interface FunctionSecrets {
   /** Provider API keys, the JWT secret (when not JWKS) and the tool approval secret. */
@@ -62,6 +63,10 @@ export function createFunctionSecrets(settings: StackConfig, secrets: StackSecre
       GROQ_API_KEY: secrets.groqApiKey,
       JWT_SECRET: secrets.jwtSecret,
       TOOL_APPROVAL_SECRET: toolApproval.result,
+      // Declared OpenAI-compatible providers' keys, each under <NAME>_API_KEY.
+      ...Object.fromEntries(
+        Object.entries(secrets.providerApiKeys).map(([name, key]) => [providerApiKeyVariable(name), key]),
+      ),
     },
     // The stack's former shared secret becomes the chat stream's (same ARN, no admin token).
     'ai-secrets',

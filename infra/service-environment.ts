@@ -13,7 +13,11 @@ export function serviceEnvironment(settings: StackConfig, tables: Tables): pulum
       TIERS_TABLE: tiers,
       CREDITS_TABLE: credits,
       SESSIONS_TABLE: sessions,
+      // The catalog the stored one is seeded from (and used until it is), and the declared providers (no keys).
       MODEL_CATALOG: JSON.stringify(settings.models),
+      MODEL_PROVIDERS: JSON.stringify(
+        Object.fromEntries(Object.entries(settings.providers).map(([name, { baseUrl }]) => [name, { baseUrl }])),
+      ),
       DEFAULT_TIER: settings.throttle.defaultTier,
       SIGNUP_CREDITS: String(settings.throttle.signupCredits),
       STREAM_TIMEOUT_SECONDS: String(settings.streamTimeoutSeconds),

@@ -1,5 +1,5 @@
-// The sweeper on a schedule: resolves reservations of streams whose Lambda died and
-// projects movements a dead Lambda left in an account's outbox.
+// The sweeper on a schedule: resolves reservations of streams whose Lambda died, projects
+// movements a dead Lambda left in an account's outbox, then updates the usage rollup.
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
@@ -23,9 +23,15 @@ export function createSweeper(
     reservedConcurrency: 1, // one sweep at a time
     environment, // no secret: the sweeper reads none
     tables: [
-      // Finds accounts through the sparse sweepDue index, resolves and projects what dead Lambdas left.
-      { table: tables.credits, actions: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'], indexes: true },
-      { table: tables.sessions, actions: ['BatchWriteItem'] },
+      // Finds accounts through the sparse sweepDue index, resolves and projects what dead Lambdas left;
+      // reads refusal shards and load gauges, writes the usage rollup items (PutItem) and load samples.
+      {
+        table: tables.credits,
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'],
+        indexes: true,
+      },
+      // Session records are projections; the rollup reads an hour's through the bySettledHour index.
+      { table: tables.sessions, actions: ['BatchWriteItem', 'Query'], indexes: true },
     ],
   });
   const schedule = new aws.cloudwatch.EventRule('sweeper-schedule', {

@@ -1,11 +1,12 @@
 // The three DynamoDB tables (keys and indexes from functions/shared/tables.ts),
 // on-demand, encrypted, with point-in-time recovery, TTL on sessions, deletion
-// protection where configured, and the stack's tiers seeded once.
+// protection where configured, and the stack's tiers and model catalog seeded once.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.js';
 import { tagsFor } from './tags.js';
 import { keyAttributes, tableSpecs, type TableRole } from '../functions/shared/tables.js';
+import { catalogKey } from '../functions/shared/keys.js';
 
 export interface Tables {
   tiers: aws.dynamodb.Table;
@@ -72,5 +73,17 @@ export function createTables(prefix: string, settings: StackConfig): Tables {
       { ignoreChanges: ['item'] },
     );
   }
+  // The run-time model catalog, seeded once as well: afterwards the admin API manages it.
+  const catalog = { ...catalogKey, models: settings.models, rev: 0, updatedAt: 0, updatedBy: 'seed' };
+  new aws.dynamodb.TableItem(
+    `${prefix}-model-catalog`,
+    {
+      tableName: credits.name,
+      hashKey: credits.hashKey,
+      rangeKey: credits.rangeKey,
+      item: pulumi.output(JSON.stringify((toDynamoJson(catalog) as { M: unknown }).M)),
+    },
+    { ignoreChanges: ['item'] },
+  );
   return { tiers, credits, sessions };
 }

@@ -1,13 +1,12 @@
 // Dev bearer tokens, signed with the local HS256 secret, and the local admin token. Both
-// secrets are generated on first use and kept in .local-data/ (git-ignored), never in code.
+// secrets are generated on first use and kept in the local data directory (.local-data/,
+// git-ignored), never in code.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { defaultChatAudience } from '../functions/auth/bearer-auth.js';
-
-/** Where `npm run dev` keeps its secrets and data (`LOCAL_DATA_DIR` moves it, e.g. for a second instance). */
-export const localDataDir = process.env.LOCAL_DATA_DIR ?? join(import.meta.dirname, '..', '.local-data');
+import { localDataDir } from './local-data.js';
 
 /** A random secret kept in .local-data/<name>, made on first use. */
 function localSecret(name: string, dir: string): string {
@@ -19,10 +18,10 @@ function localSecret(name: string, dir: string): string {
   return secret;
 }
 
-export const devJwtSecret = (dir = localDataDir): string => localSecret('dev-jwt-secret', dir);
+export const devJwtSecret = (dir = localDataDir()): string => localSecret('dev-jwt-secret', dir);
 
 /** The local admin API's bearer token (never valid as a chat token, and vice versa). */
-export const devAdminToken = (dir = localDataDir): string => localSecret('dev-admin-token', dir);
+export const devAdminToken = (dir = localDataDir()): string => localSecret('dev-admin-token', dir);
 
 export function signDevToken(
   secret: string,

@@ -2,7 +2,14 @@
 // disk) on loopback, with the service's tables created.
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTableCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInputs, type TableNames } from '../functions/shared/tables.js';
 
 export interface EmbeddedDynamo {
@@ -38,10 +45,33 @@ export async function createTables(endpoint: string, names: TableNames, region =
       try {
         await client.send(new CreateTableCommand(definition));
       } catch (err) {
-        if (!(err instanceof ResourceInUseException)) throw err; // existing tables are kept
+        if (!(err instanceof ResourceInUseException)) throw err; // existing tables are kept...
+        await addMissingIndexes(client, definition); // ...and get the indexes added since
       }
     }
   } finally {
     client.destroy();
+  }
+}
+
+/** Adds the indexes a table made by an older version lacks (DynamoDB Local can; dynalite cannot, and says so). */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: definition.TableName,
+          AttributeDefinitions: definition.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    } catch (err) {
+      throw new Error(
+        `table ${definition.TableName} lacks the index ${index.IndexName} and the store could not add it (${(err as Error).message}); start from a new data directory or recreate the table`,
+      );
+    }
   }
 }

@@ -19,7 +19,12 @@ import { sweep as sweepAccounts, type SweepResult } from '../functions/throttle/
 import { loadConfig } from '../functions/config.js';
 import { adminPlugin, adminServerOptions } from '../admin/admin-app.js';
 import { registerPlayground } from './playground/serve-playground.js';
+import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { buildAdminContext } from '../admin/build-admin.js';
+import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
+import { liveCatalog } from '../functions/catalog/live-catalog.js';
+import { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
+import { runRollup, type RollupRun } from '../functions/rollup/rollup-job.js';
 
 export interface LocalStackOptions {
   port?: number;
@@ -45,6 +50,8 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** Let the playground hand dev tokens to loopback clients (`npm run dev`); off unless asked for. */
   playgroundTokens?: boolean;
+  /** Serve the usage dashboard at /dashboard, reading the admin API with the admin token for loopback clients. */
+  dashboard?: boolean;
 }
 
 export interface LocalStack {
@@ -59,6 +66,8 @@ export interface LocalStack {
   app: FastifyInstance;
   /** Runs the sweeper once, now. */
   sweep(): Promise<SweepResult>;
+  /** Brings the usage rollup up to date, now (the sweep timer does it after each sweep). */
+  rollup(): Promise<RollupRun>;
   token(userId: string, options?: { expiresIn?: string | number }): Promise<string>;
   close(): Promise<void>;
 }
@@ -115,22 +124,50 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // The sweeper as AWS runs it on a schedule: same code, same configuration.
   const functionConfig = loadConfig();
+  // The run-time model catalog starts as the configured one (MODEL_CATALOG), as the Pulumi program seeds it.
+  await new DynamoCatalogStore(db, tables.credits).seed(functionConfig.catalog, Date.now());
+  const catalog = liveCatalog(functionConfig, db, console);
   const store = new DynamoThrottleStore(db, tables);
-  const sweep = () => sweepAccounts(store, functionConfig.catalog, Date.now());
+  const sweep = async () => sweepAccounts(store, await catalog.current(), Date.now());
+  const rollups = new DynamoRollupStore(db, tables);
+  const rollup = () => runRollup(rollups, Date.now());
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper =
     sweepIntervalMs > 0
       ? setInterval(
-          () => void sweep().catch((err: unknown) => console.warn('local sweeper failed:', err)),
+          () =>
+            void sweep()
+              .then(rollup)
+              .catch((err: unknown) => console.warn('local sweeper failed:', err)),
           sweepIntervalMs,
         ).unref()
       : undefined;
 
-  // The playground page at /; under `npm run dev` it also hands out dev tokens.
-  registerPlayground(app, { jwtSecret: options.jwtSecret, devTokens: options.playgroundTokens ?? false });
-
   // The admin API, as its Lambda runs it, under /admin (token auth locally).
-  await app.register(adminPlugin, buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db));
+  const adminContext = buildAdminContext({ ...process.env, ADMIN_TOKEN: options.adminToken }, db);
+  await app.register(adminPlugin, adminContext);
+
+  // The playground page at /; under `npm run dev` it also hands out dev tokens and shows the user's account.
+  registerPlayground(app, {
+    jwtSecret: options.jwtSecret,
+    devTokens: options.playgroundTokens ?? false,
+    catalog,
+    accounts: adminContext.store,
+  });
+  if (options.dashboard) {
+    // The page's API calls go to the admin API in this process, with the admin token added here.
+    registerDashboard(app, {
+      upstream: 'the local admin API',
+      adminGet: async (pathAndQuery) => {
+        const answer = await app.inject({
+          method: 'GET',
+          url: `/admin${pathAndQuery}`,
+          headers: { authorization: `Bearer ${options.adminToken}`, 'x-admin-actor': 'dashboard' },
+        });
+        return { status: answer.statusCode, body: answer.json() };
+      },
+    });
+  }
 
   const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return {
@@ -144,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamo,
     app,
     sweep,
+    rollup,
     token: (userId, tokenOptions) => signDevToken(options.jwtSecret, userId, tokenOptions),
     close: async () => {
       clearInterval(sweeper);

@@ -4,6 +4,7 @@ export type Row = Record<string, unknown>;
 const cell = (value: unknown): string => {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number' && value > 1e12) return new Date(value).toISOString(); // epoch ms
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 };

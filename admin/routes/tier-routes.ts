@@ -47,7 +47,7 @@ export function tierRoutes(
       },
     },
     async (request) => {
-      const fields = tierProblems(request.body, { catalog, streamTimeoutSeconds });
+      const fields = tierProblems(request.body, { catalog: await catalog.current(), streamTimeoutSeconds });
       if (Object.keys(fields).length) {
         const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
         throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {

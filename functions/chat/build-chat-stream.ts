@@ -21,6 +21,8 @@ import { createAttachmentGuard } from '../attachments/attachment-guard.js';
 import { ToolTurns } from '../tools/tool-turns.js';
 import { ConfirmationKeys } from '../tools/confirmation-keys.js';
 import type { ServiceLogger } from '../observability/logger.js';
+import type { CatalogSource } from '../catalog/catalog-source.js';
+import { liveCatalog } from '../catalog/live-catalog.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -35,12 +37,13 @@ export function buildChatStreamHandler(
   preloadTokenCounters(); // a few hundred ms, off the first request's path where possible
   const db = overrides.db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const store = new DynamoThrottleStore(db, config.tables);
+  const catalog = liveCatalog(config, db, logger);
   return createChatStreamHandler({
     maxBodyBytes: config.maxBodyBytes,
-    catalog: config.catalog,
+    catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
-    gate: buildGate(config, logger, store),
+    gate: buildGate(config, logger, store, catalog),
     tools: config.tools.enabled ? buildTools(config, db, store, logger) : undefined,
     attachments: createAttachmentGuard(config.attachments),
     logger,
@@ -69,6 +72,7 @@ function buildGate(
   config: ServiceConfig,
   logger: ReturnType<typeof createLogger>,
   store: DynamoThrottleStore,
+  catalog: CatalogSource,
 ): StreamGate {
   if (!config.throttle.enabled) {
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
@@ -82,7 +86,7 @@ function buildGate(
   load?.start();
   return new StreamingThrottler({
     store,
-    catalog: config.catalog,
+    catalog,
     defaultTier: config.throttle.defaultTier,
     signupCredits: config.throttle.signupCredits,
     tierCacheMs: config.throttle.tierCacheMs,

@@ -6,7 +6,7 @@ import { errorResponse, httpError } from '../http/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../http/types.js';
 import type { Authenticator } from '../auth/bearer-auth.js';
 import type { LanguageModelResolver } from '../providers/language-models.js';
-import type { ModelCatalog } from '../shared/catalog.js';
+import type { CatalogSource } from '../catalog/catalog-source.js';
 import { encodeDataStream, dataStreamHeaders } from '../protocol/data-stream-encoder.js';
 import { encodeUiMessageStream, uiMessageStreamHeaders } from '../protocol/ui-message-stream-encoder.js';
 import type { ServiceLogger } from '../observability/logger.js';
@@ -22,12 +22,14 @@ import type { AdmittedStream, StreamExit, StreamGate } from './stream-gate.js';
 import type { AttachmentGuard } from '../attachments/attachment-guard.js';
 import type { ToolTurns } from '../tools/tool-turns.js';
 import { chatIdOf } from '../tools/chat-id.js';
+import { assertOffered } from './offered-model.js';
 
 export const chatStreamPath = '/api/ai/chat-stream';
 
 export interface ChatStreamDependencies {
   maxBodyBytes: number;
-  catalog: ModelCatalog;
+  /** The run-time model catalog: which models are offered (their prices are the throttler's). */
+  catalog: CatalogSource;
   authenticate: Authenticator;
   resolveModel: LanguageModelResolver;
   gate: StreamGate;
@@ -89,6 +91,7 @@ async function handle(
 
   const plainMessages = await toModelMessages(chat.conversation);
   checkModelPrompt(plainMessages); // what the model call would refuse, refused before admission
+  assertOffered(await deps.catalog.current(), chat.model);
   const admitted = await deps.gate.admit({
     requestId: randomUUID(),
     userId: caller.userId,
@@ -142,6 +145,7 @@ async function handle(
   const encoder = encoders[chat.protocol];
   const text = encoder.encode(parts, {
     notices: admitted.notices,
+    sessionId: admitted.sessionId,
     generateMessageId: () => `msg-${generateId()}`,
     originalMessages: chat.conversation.kind === 'ui' ? chat.conversation.messages : undefined,
   });

@@ -25,7 +25,13 @@ const markerPrefix = '__notice__';
  */
 export function encodeUiMessageStream(
   parts: ReadableStream<TextStreamPart<ToolSet> | NoticePart>,
-  options: { notices?: StreamNotice[]; generateMessageId: () => string; originalMessages?: UIMessage[] },
+  options: {
+    notices?: StreamNotice[];
+    generateMessageId: () => string;
+    originalMessages?: UIMessage[];
+    /** The session this answer is metered as: a client matches it to the answer's cost. */
+    sessionId?: string;
+  },
 ): ReadableStream<string> {
   const notices: NoticePart['notice'][] = [];
   const modelParts = parts.pipeThrough(
@@ -60,8 +66,14 @@ export function encodeUiMessageStream(
       // one would read as a provider error. The client sees what the model sees.
       redactToolErrors: false,
       generateMessageId: options.generateMessageId,
-      messageMetadata: ({ part }) =>
-        part.type === 'start' && options.notices?.length ? { notices: options.notices } : undefined,
+      messageMetadata: ({ part }) => {
+        if (part.type !== 'start') return undefined;
+        const metadata = {
+          ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+          ...(options.notices?.length ? { notices: options.notices } : {}),
+        };
+        return Object.keys(metadata).length ? metadata : undefined;
+      },
     }) as unknown as ReadableStream<UiChunk>
   )
     .pipeThrough(withNotices)

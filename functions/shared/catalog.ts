@@ -1,14 +1,12 @@
-// The models a deployment offers and what they cost. Prices are integer micro-units
-// (millionths of a credit unit, e.g. of a US dollar) per million tokens, so cost
-// arithmetic never touches floating point.
+// The models a deployment offers and what they cost, by provider. Prices are integer
+// micro-units (millionths of a credit unit, e.g. of a US dollar) per million tokens, so
+// cost arithmetic never touches floating point. Provider names are data (see providers.ts).
 import { z } from 'zod';
-
-export const providerNames = ['openai', 'groq', 'local'] as const;
-export type ProviderName = (typeof providerNames)[number];
+import { byProvider, providerNameSchema } from './providers.js';
 
 // At most 1e9 micro-units per million tokens keeps every request's cost a safe integer.
 const microUnitsPerMillionTokens = z.number().int().nonnegative().max(1_000_000_000);
-const modelIdSchema = z
+export const modelIdSchema = z
   .string()
   .min(1)
   .max(200)
@@ -20,18 +18,24 @@ export const modelPriceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
-const providerModels = z.record(modelIdSchema, modelPriceSchema).default({});
-export const modelCatalogSchema = z.object(
-  Object.fromEntries(providerNames.map((name) => [name, providerModels])) as Record<
-    ProviderName,
-    typeof providerModels
-  >,
-);
+const providerModels = z.record(modelIdSchema, modelPriceSchema);
+export const modelCatalogSchema = byProvider(providerModels);
 export type ModelCatalog = z.infer<typeof modelCatalogSchema>;
+
+/** Providers the catalog names that the deployment does not know, as field errors. */
+export function catalogProblems(catalog: ModelCatalog, providers: readonly string[]): Record<string, string> {
+  const unknown = Object.keys(catalog).filter((provider) => !providers.includes(provider));
+  return Object.fromEntries(
+    unknown.map((provider) => [
+      provider,
+      `${provider} is not a provider this deployment knows (${providers.join(', ')})`,
+    ]),
+  );
+}
 
 /** A model as the rest of the service names it: `provider:modelId`. */
 export interface ModelRef {
-  provider: ProviderName;
+  provider: string;
   modelId: string;
 }
 
@@ -41,12 +45,13 @@ export function parseModelKey(key: string): ModelRef | undefined {
   const separator = key.indexOf(':');
   const provider = key.slice(0, separator);
   const modelId = key.slice(separator + 1);
-  if (separator < 1 || !modelId || !(providerNames as readonly string[]).includes(provider)) return undefined;
-  return { provider: provider as ProviderName, modelId };
+  if (separator < 1 || !modelId || !providerNameSchema.safeParse(provider).success) return undefined;
+  return { provider, modelId };
 }
 
 export function priceOf(catalog: ModelCatalog, ref: ModelRef): ModelPrice | undefined {
-  return Object.hasOwn(catalog[ref.provider], ref.modelId) ? catalog[ref.provider][ref.modelId] : undefined;
+  const models = Object.hasOwn(catalog, ref.provider) ? catalog[ref.provider] : undefined;
+  return models && Object.hasOwn(models, ref.modelId) ? models[ref.modelId] : undefined;
 }
 
 export const defaultModelCatalog: ModelCatalog = {

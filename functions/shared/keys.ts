@@ -49,9 +49,29 @@ export const noteKey = (userId: string, noteId: string) => ({
 
 export const auditPartition = 'AUDIT';
 
-/** Each container's published load, in a few partitions (so none runs hot). */
-export const loadShardCount = 4;
-const loadShardOf = (containerId: string) =>
-  `LOAD#${[...containerId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % loadShardCount}`;
-export const loadKey = (containerId: string) => ({ pk: loadShardOf(containerId), sk: containerId });
+/** The run-time model catalog (models, prices, providers), seeded from the stack config. */
+export const catalogKey = { pk: 'CONFIG', sk: 'MODEL_CATALOG' } as const;
+
+/** Refusals of all users by hour, counted across shards (partitions), so no key runs hot under a flood. */
+export const rejectionShardCount = 8;
+export const rejectionCounterKey = (shard: number, at: number) => ({
+  pk: `REJECTIONS#${shard}`,
+  sk: usageHour(at),
+});
+
+/**
+ * The load gauge: every chat-stream container puts `{ pk: LOAD#<shard>, sk: <containerId>,
+ * active, capacity, at }` about every 10 s (`loadKey`); readers sum the fresh ones.
+ */
+export const loadShardCount = 8;
 export const loadPartitions = Array.from({ length: loadShardCount }, (_, i) => `LOAD#${i}`);
+export function loadKey(containerId: string) {
+  let hash = 2166136261; // FNV-1a, as the sweep shards
+  for (let i = 0; i < containerId.length; i++) hash = Math.imul(hash ^ containerId.charCodeAt(i), 16777619);
+  return { pk: loadPartitions[(hash >>> 0) % loadShardCount]!, sk: containerId };
+}
+
+/** Hourly usage rollups and per-minute load samples, in one partition sorted by hour: a range is one Query. */
+export const rollupPartition = 'ROLLUP';
+export const rollupKey = (hour: string) => ({ pk: rollupPartition, sk: `${hour}#usage` });
+export const loadSamplesKey = (hour: string) => ({ pk: rollupPartition, sk: `${hour}#load` });

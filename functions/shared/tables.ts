@@ -44,6 +44,8 @@ export const creditIndexes = {
 export const sessionIndexes = {
   /** A user's settled sessions, newest first. */
   byUser: 'byUser',
+  /** Settled sessions by the hour they settled in (`settledHour`): what the usage rollup recomputes an hour from. */
+  bySettledHour: 'bySettledHour',
 } as const;
 
 export const tableSpecs: Record<TableRole, TableSpec> = {
@@ -65,6 +67,12 @@ export const tableSpecs: Record<TableRole, TableSpec> = {
     hashKey: string('sessionId'),
     indexes: [
       { name: sessionIndexes.byUser, hashKey: string('userId'), rangeKey: number('startedAt'), projection: 'ALL' },
+      {
+        name: sessionIndexes.bySettledHour,
+        hashKey: string('settledHour'),
+        rangeKey: string('sessionId'),
+        projection: 'ALL',
+      },
     ],
     ttlAttribute: 'expiresAt',
   },

@@ -1,7 +1,8 @@
 // A tier's limits: the one schema the service, the admin API and the Pulumi stack config
 // all validate tiers with. Bounds keep every derived amount a safe integer.
 import { z } from 'zod';
-import { type ModelCatalog, parseModelKey, priceOf, providerNames } from './catalog.js';
+import { type ModelCatalog, parseModelKey, priceOf } from './catalog.js';
+import { providerNamePattern } from './providers.js';
 import { policyProblems, tierPolicyFields } from './tier-policies.js';
 
 /** Time a stream needs after its last token to settle before its function times out. */
@@ -11,7 +12,7 @@ export const maxStreamSecondsBound = 900 - settleMarginSeconds;
 
 const limit = (max: number) => z.number().int().positive().max(max);
 
-const providers = providerNames.join('|');
+const providers = providerNamePattern;
 /** `provider:model`, `provider:*` or `*`. */
 export const modelPatternSchema = z
   .string()
@@ -133,9 +134,7 @@ export function tierProblems(
     const [provider, model] = pattern.split(':') as [string, string];
     const ref = parseModelKey(pattern);
     const known =
-      model === '*'
-        ? (providerNames as readonly string[]).includes(provider)
-        : Boolean(ref && priceOf(deployment.catalog, ref));
+      model === '*' ? Object.hasOwn(deployment.catalog, provider) : Boolean(ref && priceOf(deployment.catalog, ref));
     if (!known) fields[`allowedModels.${i}`] = `${pattern} is not a model this deployment offers`;
   });
   if (limits.degradeTo) {

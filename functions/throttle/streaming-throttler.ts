@@ -10,7 +10,8 @@ import { unmeteredGate } from '../chat/unmetered-gate.js';
 import { refusal } from '../http/refusals.js';
 import type { ServiceLogger } from '../observability/logger.js';
 import type { ThrottleMetrics } from '../observability/throttle-metrics.js';
-import { type ModelCatalog, modelKey } from '../shared/catalog.js';
+import { modelKey } from '../shared/catalog.js';
+import type { CatalogSource } from '../catalog/catalog-source.js';
 import type { RefusalReason } from '../shared/reasons.js';
 import type { Tier } from '../shared/tier.js';
 import { tokenCounterFor } from '../tokens/token-counter.js';
@@ -30,7 +31,8 @@ import { rateLimitHeaders } from '../http/refusals.js';
 
 export interface StreamingThrottlerOptions {
   store: ThrottleStore;
-  catalog: ModelCatalog;
+  /** Prices of new streams (`fixedCatalog(...)` for a catalog that never changes). */
+  catalog: CatalogSource;
   defaultTier: string;
   signupCredits: number;
   tierCacheMs: number;
@@ -101,7 +103,8 @@ export class StreamingThrottler implements StreamGate {
   }
 
   private async admitMetered(request: AdmissionRequest): Promise<AdmittedStream> {
-    const { store, catalog } = this.options;
+    const { store } = this.options;
+    const catalog = await this.options.catalog.current();
     const sessionId = randomUUID();
     const input = {
       sessionId,
@@ -271,7 +274,7 @@ export class StreamingThrottler implements StreamGate {
         features: [],
         toolsRequested: false,
       },
-      this.options.catalog,
+      {}, // the rate limit does not depend on prices
       this.clock(),
     );
     return decision.rateLimit;

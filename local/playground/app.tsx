@@ -1,6 +1,7 @@
 // The playground: a chat on the current @ai-sdk/react useChat against the local service,
-// with model choice, live streaming, a confirmation dialog for tools that need one, and
-// the throttler's limits and refusals in plain words.
+// with model choice, live streaming, a confirmation dialog for tools that need one, the
+// throttler's limits and refusals in plain words, and the account: balance, reserved
+// credit, requests left, and what each answer cost.
 import { StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
@@ -12,6 +13,8 @@ import {
   type UIMessage,
 } from 'ai';
 import { describeError, parseServiceError } from './describe-error.js';
+import { AccountBar, useAccount } from './account-bar.js';
+import { MessageView } from './message-view.js';
 
 interface PlaygroundConfig {
   userId: string;
@@ -24,11 +27,6 @@ interface RateLimit {
   remaining?: number;
   resetSeconds?: number;
   retryAfter?: number;
-}
-
-interface Notice {
-  type: string;
-  message: string;
 }
 
 const header = (response: Response, name: string) => {
@@ -75,6 +73,13 @@ function Chat({ config }: { config: PlaygroundConfig }) {
     transport,
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
   });
+  const { account, refresh } = useAccount(config.token);
+  const sessionIds = useSessionIds(messages);
+  // Read the account as a request goes (its reservation shows while it streams) and once it
+  // is done (an answer settles before its stream closes, so its cost is known then).
+  useEffect(() => {
+    if (status !== 'submitted') void refresh();
+  }, [status, refresh]);
 
   const pendingApproval = messages
     .flatMap((m) => (m.role === 'assistant' ? m.parts : []))
@@ -106,41 +111,11 @@ function Chat({ config }: { config: PlaygroundConfig }) {
           : `${rateLimit.remaining} of ${rateLimit.limit} requests left right now${rateLimit.resetSeconds ? `; all back in ${Math.ceil(rateLimit.resetSeconds / 60)} min` : ''}.`}
       </p>
 
+      <AccountBar account={account} />
+
       <section className="messages" data-testid="messages">
         {messages.map((message) => (
-          <article key={message.id} className={`message ${message.role}`} data-testid={`message-${message.role}`}>
-            {((message.metadata as { notices?: Notice[] } | undefined)?.notices ?? []).map((n) => (
-              <div key={n.type} className="notice" data-testid="notice">
-                {n.message}
-              </div>
-            ))}
-            {message.parts.map((part, i) => {
-              // Parts have no ids and are only ever appended, so their position is a stable key.
-              // biome-ignore lint/suspicious/noArrayIndexKey: append-only list
-              if (part.type === 'text') return <span key={i}>{part.text}</span>;
-              if (!isToolUIPart(part)) return null;
-              const name = getToolName(part);
-              const state =
-                part.state === 'output-available'
-                  ? `done: ${JSON.stringify(part.output)}`
-                  : part.state === 'output-denied'
-                    ? 'declined'
-                    : part.state === 'output-error'
-                      ? `failed: ${part.errorText}`
-                      : part.state === 'approval-requested'
-                        ? 'waiting for your confirmation'
-                        : part.state === 'approval-responded'
-                          ? part.approval.approved
-                            ? 'confirmed, running…'
-                            : 'declined'
-                          : 'preparing…';
-              return (
-                <div key={part.toolCallId} className="tool" data-testid="tool">
-                  🔧 {name}: {state}
-                </div>
-              );
-            })}
-          </article>
+          <MessageView key={message.id} message={message} sessionIds={sessionIds[message.id] ?? []} account={account} />
         ))}
         {errorText && (
           <div className="error" role="alert" data-testid="error">
@@ -211,6 +186,27 @@ function Chat({ config }: { config: PlaygroundConfig }) {
       </p>
     </main>
   );
+}
+
+/**
+ * The sessions each answer was metered as, from the metadata its streams started with. An
+ * answer continued after a tool confirmation is a second session whose metadata replaces
+ * the first's, so ids are collected as they appear.
+ */
+function useSessionIds(messages: UIMessage[]): Record<string, string[]> {
+  const [ids, setIds] = useState<Record<string, string[]>>({});
+  useEffect(() => {
+    setIds((known) => {
+      let next = known;
+      for (const message of messages) {
+        const sessionId = (message.metadata as { sessionId?: string } | undefined)?.sessionId;
+        if (message.role !== 'assistant' || !sessionId || known[message.id]?.includes(sessionId)) continue;
+        next = { ...next, [message.id]: [...(next[message.id] ?? []), sessionId] };
+      }
+      return next;
+    });
+  }, [messages]);
+  return ids;
 }
 
 function App() {

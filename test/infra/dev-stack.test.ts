@@ -78,13 +78,25 @@ describe('dev stack', () => {
   });
 
   it('seeds the configured tiers once', () => {
-    const items = run.ofType('aws:dynamodb/tableItem:TableItem').map((i) => JSON.parse(i.inputs.item));
+    const items = run
+      .ofType('aws:dynamodb/tableItem:TableItem')
+      .filter((i) => i.inputs.tableName === run.named('ai-tiers').state.name)
+      .map((i) => JSON.parse(i.inputs.item));
     expect(items.map((i) => i.name.S).sort()).toEqual(['enterprise', 'free', 'pro']);
     expect(items.find((i) => i.name.S === 'free')).toMatchObject({
       requestsPerHour: { N: '10' },
       maxTokensPerRequest: { N: '1000' },
       concurrentStreams: { N: '1' },
     });
+  });
+
+  it('seeds the run-time model catalog once from the configured models, for the admin API to manage', () => {
+    const seed = run.named('ai-model-catalog');
+    expect(seed.inputs).toMatchObject({ tableName: run.named('ai-credits').state.name, hashKey: 'pk', rangeKey: 'sk' });
+    const item = JSON.parse(seed.inputs.item);
+    expect(item).toMatchObject({ pk: { S: 'CONFIG' }, sk: { S: 'MODEL_CATALOG' }, rev: { N: '0' } });
+    expect(item.models.M.openai.M['gpt-4o-mini'].M).toEqual({ input: { N: '150000' }, output: { N: '600000' } });
+    expect(run.named('chat-stream').inputs.environment.variables.MODEL_PROVIDERS).toBe('{}');
   });
 
   it('grants each function only its own tables and actions', () => {

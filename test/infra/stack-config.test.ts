@@ -56,6 +56,25 @@ describe('stack configuration', () => {
     expect(issues({ ...settingsOf('dev'), auth: { audience: 'chat' } })).toEqual([]);
   });
 
+  it('accepts an OpenAI-compatible provider declared by name, its models, and tiers that allow it', () => {
+    const dev = settingsOf('dev');
+    const [free, pro, ...rest] = dev.tiers as Array<Record<string, unknown>>;
+    const withDeepinfra = {
+      ...dev,
+      providers: { deepinfra: { baseUrl: 'https://api.deepinfra.com/v1/openai', apiKeySecret: 'deepinfraApiKey' } },
+      models: {
+        ...(dev.models as object),
+        deepinfra: { 'meta-llama/Llama-3.3-70B': { input: 230000, output: 400000 } },
+      },
+      tiers: [free, { ...pro, allowedModels: [...(pro!.allowedModels as string[]), 'deepinfra:*'] }, ...rest],
+    };
+    expect(issues(withDeepinfra)).toEqual([]);
+    const undeclared = { ...withDeepinfra, providers: {} };
+    expect(issues(undeclared).join('\n')).toContain(
+      'models.deepinfra: deepinfra is not a provider this deployment knows',
+    );
+  });
+
   it('accepts an https webhook for alarms', () => {
     const alarms = { ...(settingsOf('dev').alarms as object), webhookUrl: 'https://hooks.example.com/sns' };
     expect(issues({ ...settingsOf('dev'), alarms })).toEqual([]);
@@ -123,6 +142,35 @@ describe('stack configuration', () => {
       'alarms.webhookUrl: must be an https:// URL',
     ],
     [
+      'a provider declared under a built-in name',
+      {
+        ...settingsOf('dev'),
+        providers: { openai: { baseUrl: 'https://proxy.example.com/v1', apiKeySecret: 'proxyKey' } },
+      },
+      'providers.openai: openai is a built-in provider',
+    ],
+    [
+      'a provider reached over http://',
+      {
+        ...settingsOf('dev'),
+        providers: { deepinfra: { baseUrl: 'http://api.deepinfra.com/v1/openai', apiKeySecret: 'deepinfraApiKey' } },
+      },
+      'providers.deepinfra.baseUrl: must be an https:// URL',
+    ],
+    [
+      'a provider name that cannot be a key variable',
+      { ...settingsOf('dev'), providers: { Deep_Infra: { baseUrl: 'https://x.example.com', apiKeySecret: 'k' } } },
+      'providers.Deep_Infra: lower-case letters',
+    ],
+    [
+      'models of a provider nobody declared',
+      {
+        ...settingsOf('dev'),
+        models: { ...(settingsOf('dev').models as object), acme: { m: { input: 1, output: 1 } } },
+      },
+      'models.acme: acme is not a provider this deployment knows',
+    ],
+    [
       'alarms that nobody receives',
       { ...settingsOf('dev'), alarms: { ...(settingsOf('dev').alarms as object), enabled: true } },
       'alarms: alarms are enabled but nobody receives them',
@@ -152,5 +200,20 @@ describe('stack configuration', () => {
     expect(message).toContain('streaming-ai-throttle:auth.jwksUrl:');
     expect(message).toContain('streaming-ai-throttle:alarms.webhookUrl: must be an https:// URL');
     expect(message).not.toContain('not-a-real-token');
+  });
+
+  it('stops the program when a declared provider has no API key secret, naming the command that sets it', () => {
+    const config = Object.fromEntries(
+      Object.entries({
+        ...settingsOf('dev'),
+        providers: { deepinfra: { baseUrl: 'https://api.deepinfra.com/v1/openai', apiKeySecret: 'deepinfraApiKey' } },
+      }).map(([k, v]) => [`streaming-ai-throttle:${k}`, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+    pulumi.runtime.setAllConfig({ ...config, 'streaming-ai-throttle:jwtSecret': 'x'.repeat(40) }, [
+      'streaming-ai-throttle:jwtSecret',
+    ]);
+    expect(() => loadStackConfig()).toThrow(
+      /provider deepinfra needs its API key: pulumi config set --secret streaming-ai-throttle:deepinfraApiKey/,
+    );
   });
 });

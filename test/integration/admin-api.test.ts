@@ -317,6 +317,10 @@ describe('admin API: OpenAPI', () => {
     expect(result.valid).toBe(true);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/audit',
+      '/admin/models',
+      '/admin/models/{provider}/{model}',
+      '/admin/rollups',
+      '/admin/rollups/recompute',
       '/admin/sessions/{id}',
       '/admin/tiers',
       '/admin/tiers/{name}',

@@ -1,38 +1,17 @@
 // The admin CLI drives a real local server, and signs requests for deployed stacks with
 // SigV4 in a form a verifier accepts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { useLocalStack } from '../helpers/local-stack.js';
+import { runCli, startCliDashboard } from '../helpers/admin-cli.js';
 
 const stack = useLocalStack({ sweepIntervalMs: 0, environment: { SIGNUP_CREDITS: '0' } });
-const root = join(import.meta.dirname, '..', '..');
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      [join(root, 'admin', 'cli.ts'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env });
 
 describe('admin CLI against the local server', () => {
   it('lists tiers as a table', async () => {
@@ -148,4 +127,27 @@ describe('admin CLI SigV4 signing', () => {
     expect(received.headers.authorization).toBe(expected.headers.authorization);
     expect(JSON.parse(received.body)).toEqual({ amount: 1, reason: 'r', idempotencyKey: 'key-000001' });
   });
+
+  it('serves the dashboard on this machine, signing its API calls with SigV4 and giving the page no credentials', async () => {
+    const served = await startCliDashboard(['--url', `${url}/admin`, '--sigv4', '--region', 'eu-west-1'], {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    });
+    try {
+      expect(served.output()).toContain('signed with your AWS credentials');
+      const response = await fetch(`${served.url}/api/rollups?from=1&to=2`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ outcome: 'applied' }); // what the fake API answered
+      const received = seen.at(-1)!;
+      expect(received).toMatchObject({ method: 'GET', url: '/admin/rollups?from=1&to=2' });
+      expect(received.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\/aws4_request, /,
+      );
+      const page = await (await fetch(served.url)).text();
+      const script = await (await fetch(served.url.replace(/\/dashboard$/, '/dashboard.js'))).text();
+      for (const text of [page, script]) expect(text).not.toMatch(/AKIDEXAMPLE|wJalrXUtnFEMI/);
+    } finally {
+      await served.stop();
+    }
+  }, 60_000);
 });

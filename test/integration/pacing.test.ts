@@ -15,6 +15,7 @@ import { StreamingThrottler } from '../../functions/throttle/streaming-throttler
 import type { MonitoredPart } from '../../functions/chat/stream-gate.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { noMetrics, quietLogger } from '../helpers/quiet.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 const suffix = randomUUID().slice(0, 8);
 const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
@@ -60,7 +61,7 @@ async function pacedStream(tierLimits: { tokensPerMinute: number; maxStreamSecon
   const { time, clock, sleep } = virtualTime();
   const throttler = new StreamingThrottler({
     store,
-    catalog: testCatalog,
+    catalog: fixedCatalog(testCatalog),
     defaultTier: 'free',
     signupCredits: 0,
     tierCacheMs: 0,

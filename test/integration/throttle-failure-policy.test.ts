@@ -8,6 +8,7 @@ import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-thro
 import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -42,7 +43,7 @@ async function throttlerWithUnreachableStore(failOpen: boolean) {
   const { events, metrics } = counted();
   const throttler = new StreamingThrottler({
     store: new DynamoThrottleStore(db, { tiers: 't', credits: 'c', sessions: 's' }),
-    catalog: testCatalog,
+    catalog: fixedCatalog(testCatalog),
     defaultTier: 'free',
     signupCredits: 0,
     tierCacheMs: 0,

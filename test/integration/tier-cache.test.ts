@@ -17,6 +17,7 @@ import {
 } from '../../local/embedded-dynamodb.js';
 import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
 import { noMetrics, quietLogger } from '../helpers/quiet.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 /** The store, recording the order of tier reads and admission writes. */
 class RecordingStore extends DynamoThrottleStore {
@@ -61,7 +62,7 @@ describe('tier cache', () => {
     let now = Date.now();
     const throttler = new StreamingThrottler({
       store,
-      catalog: testCatalog,
+      catalog: fixedCatalog(testCatalog),
       defaultTier: tier.name,
       signupCredits: 0,
       tierCacheMs: 1_000,

@@ -16,6 +16,7 @@ import {
 } from '../../local/embedded-dynamodb.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { noMetrics, quietLogger } from '../helpers/quiet.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 class CountingStore extends DynamoThrottleStore {
   reports = 0;
@@ -65,7 +66,7 @@ describe('usage reports', () => {
     let now = Date.now();
     const throttler = new StreamingThrottler({
       store,
-      catalog: testCatalog,
+      catalog: fixedCatalog(testCatalog),
       defaultTier: tier.name,
       signupCredits: 0,
       tierCacheMs: 60_000,

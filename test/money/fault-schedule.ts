@@ -20,6 +20,7 @@ import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
 import { type Fault, injectFaults, type FaultInjector } from '../helpers/dynamo-faults.js';
 import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 export const reportEveryTokens = 20;
 export const maxPartTokens = 30;
@@ -149,7 +150,7 @@ export function createWorld(endpoint: string, tables: TableNames, users: string[
     return {
       throttler: new StreamingThrottler({
         store,
-        catalog: testCatalog,
+        catalog: fixedCatalog(testCatalog),
         defaultTier: tiers[0]!,
         signupCredits: 0,
         tierCacheMs: 0,

@@ -23,6 +23,7 @@ import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.
 import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { limitReasons } from '../../functions/shared/reasons.js';
 import type { SettledSession } from '../../functions/throttle/account.js';
+import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
 
 const streams = Number(process.env.BOUNDS_STREAMS ?? 1_000);
 const seed = Number(process.env.FC_SEED ?? 20261125);
@@ -154,7 +155,7 @@ describe('stream bounds over 1 000 random streams', () => {
     const specs = fc.sample(specArbitrary, { numRuns: streams, seed });
     const throttler = new StreamingThrottler({
       store,
-      catalog: testCatalog,
+      catalog: fixedCatalog(testCatalog),
       defaultTier: tierNames[0]!,
       signupCredits: 0,
       tierCacheMs: 60_000,

@@ -14,10 +14,8 @@ import {
   accountKey,
   loadKey,
   loadPartitions,
-  rejectionAttribute,
   sweepShardOf,
   sweepShards,
-  usageKey,
   userIdOfPartition,
 } from '../../shared/keys.js';
 import { creditIndexes, type TableNames } from '../../shared/tables.js';
@@ -69,6 +67,7 @@ import {
 } from './account-rules.js';
 import { allOf, expr, expressionInput, update } from './expression.js';
 import { writeProjections } from './projection.js';
+import { countRejection } from './rejection-counters.js';
 import { conditional, guarded } from './store-errors.js';
 
 /** Time the writer of a movement has to project it before the sweeper does it instead. */
@@ -357,17 +356,7 @@ export class DynamoThrottleStore implements ThrottleStore, LoadStore {
   }
 
   async recordRejection(userId: string, reason: string, now: number): Promise<void> {
-    await guarded(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.credits,
-          Key: usageKey(userId, now),
-          UpdateExpression: 'ADD #counter :one SET #at = if_not_exists(#at, :now)',
-          ExpressionAttributeNames: { '#counter': rejectionAttribute(reason), '#at': 'hourStart' },
-          ExpressionAttributeValues: { ':one': 1, ':now': now - (now % 3_600_000) },
-        }),
-      ),
-    );
+    await countRejection(this.db, this.tables.credits, userId, reason, now);
   }
 
   async accountsDue(now: number, limit: number): Promise<string[]> {

@@ -4,7 +4,7 @@
 // throttling) are simply sent again; what still fails stays in the outbox for the sweeper.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ledgerKey, settledSessionRetentionSeconds } from '../../shared/keys.js';
+import { ledgerKey, settledSessionRetentionSeconds, usageHour } from '../../shared/keys.js';
 import type { TableNames } from '../../shared/tables.js';
 import type { Movement } from '../account.js';
 import { ledgerEntryOf } from '../movements.js';
@@ -32,6 +32,8 @@ export function projectionItems(userId: string, movements: Movement[], tables: T
         item: {
           ...session,
           status: 'settled',
+          // The usage rollup finds an hour's sessions by this (a sparse index).
+          settledHour: usageHour(session.settledAt),
           expiresAt: Math.floor(session.settledAt / 1000) + settledSessionRetentionSeconds,
         },
       });

@@ -44,6 +44,8 @@ export const creditIndexes = {
 export const sessionIndexes = {
   /** A user's settled sessions, newest first. */
   byUser: 'byUser',
+  /** Settled sessions of a limit-experiment variant (sparse: only sessions with a `variant`). */
+  byVariant: 'byVariant',
 } as const;
 
 export const tableSpecs: Record<TableRole, TableSpec> = {
@@ -65,6 +67,7 @@ export const tableSpecs: Record<TableRole, TableSpec> = {
     hashKey: string('sessionId'),
     indexes: [
       { name: sessionIndexes.byUser, hashKey: string('userId'), rangeKey: number('startedAt'), projection: 'ALL' },
+      { name: sessionIndexes.byVariant, hashKey: string('variant'), rangeKey: number('startedAt'), projection: 'ALL' },
     ],
     ttlAttribute: 'expiresAt',
   },

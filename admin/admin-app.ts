@@ -18,6 +18,7 @@ import { tierRoutes } from './routes/tier-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
+import { experimentRoutes } from './routes/experiment-routes.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -77,7 +78,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
       info: {
         title: 'Streaming AI admin API',
         version: '1.0.0',
-        description: 'Tiers, accounts, credits, sessions and usage of the streaming AI service.',
+        description: 'Tiers, accounts, credits, sessions, usage and limit experiments of the streaming AI service.',
       },
       components: {
         securitySchemes: {
@@ -101,6 +102,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   userRoutes(app, context);
   sessionRoutes(app, context);
   usageRoutes(app, context);
+  experimentRoutes(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

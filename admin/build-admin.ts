@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../functions/config.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAdminStore } from './dynamo-admin-store.js';
+import { DynamoExperimentStore } from '../functions/experiments/dynamo-experiment-store.js';
 import type { AdminContext } from './admin-context.js';
 
 const adminEnvironment = z.object({
@@ -25,6 +26,7 @@ export function buildAdminContext(
   const client = db ?? createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return {
     store: new DynamoAdminStore(client, config.tables, config.throttle.defaultTier, config.throttle.signupCredits),
+    experiments: new DynamoExperimentStore(client, config.tables),
     catalog: config.catalog,
     streamTimeoutSeconds: config.streamTimeoutSeconds,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },

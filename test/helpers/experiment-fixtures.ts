@@ -28,7 +28,11 @@ export async function startExperiment(
 }
 
 /** `count` new user ids that the experiment puts in `variant`. */
-export function usersIn(experiment: Pick<Experiment, 'salt' | 'variants'>, variant: string, count: number): string[] {
+export function usersIn(
+  experiment: { salt: string; variants: ReadonlyArray<{ name: string; share: number }> },
+  variant: string,
+  count: number,
+): string[] {
   const users: string[] = [];
   while (users.length < count) {
     const userId = `u-${randomUUID().slice(0, 8)}`;

@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminClient, regionOfFunctionUrl, type AdminAuth } from './cli/admin-client.js';
 import { keyValues, table, type Row } from './cli/format.js';
+import { type Command, enc, need, readJson, UsageError } from './cli/command.js';
+import { experimentCommand, experimentUsage } from './cli/experiment-commands.js';
 
 const usage = `usage: npm run admin -- <command> [options]
 
@@ -23,6 +25,7 @@ commands:
   sessions kill <userId> <sessionId>          terminate a live session (at its next usage report)
   usage [--user U] [--from T] [--to T]        usage report (T: ISO time or epoch ms; default last 24h)
   audit [--limit N]                           recent administrative changes
+${experimentUsage}
 
 options:
   --url URL      admin API base URL (default $ADMIN_URL or http://127.0.0.1:$PORT/admin)
@@ -49,8 +52,6 @@ const { values: options, positionals } = parseArgs({
   },
 });
 
-class UsageError extends Error {}
-
 function clientFor(): AdminClient {
   const url = new URL(options.url ?? process.env.ADMIN_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}/admin`);
   const lambdaRegion = regionOfFunctionUrl(url);
@@ -69,20 +70,6 @@ function clientFor(): AdminClient {
   return new AdminClient(url, auth);
 }
 
-const need = (value: string | undefined, what: string): string => {
-  if (!value) throw new UsageError(`missing ${what}`);
-  return value;
-};
-const enc = encodeURIComponent;
-
-type Printer = (body: unknown) => string;
-interface Command {
-  method: string;
-  path: string;
-  body?: unknown;
-  print: Printer;
-}
-
 const tierColumns = [
   'name',
   'requestsPerHour',
@@ -98,8 +85,6 @@ const sessionColumns = ['sessionId', 'status', 'model', 'startedAt', 'tokensIn',
 
 function command(args: string[]): Command {
   const [group, action, a, b] = args;
-  const readTier = (source: string) =>
-    JSON.parse(existsSync(source) ? readFileSync(source, 'utf8') : source) as unknown;
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'tiers list':
       return { method: 'GET', path: '/tiers', print: (body) => table(body as Row[], tierColumns) };
@@ -109,7 +94,7 @@ function command(args: string[]): Command {
       return {
         method: 'PUT',
         path: `/tiers/${enc(need(a, 'tier name'))}`,
-        body: readTier(need(b, 'tier JSON or file')),
+        body: readJson(need(b, 'tier JSON or file')),
         print: (body) => keyValues(body as Row),
       };
     case 'tiers delete':
@@ -167,6 +152,7 @@ function command(args: string[]): Command {
     default:
       break;
   }
+  if (group === 'experiments') return experimentCommand(action, a);
   if (group === 'ledger') {
     return {
       method: 'GET',

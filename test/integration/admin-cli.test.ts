@@ -1,38 +1,18 @@
 // The admin CLI drives a real local server, and signs requests for deployed stacks with
 // SigV4 in a form a verifier accepts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { useLocalStack } from '../helpers/local-stack.js';
+import { runAdminCli } from '../helpers/admin-cli.js';
 
 const stack = useLocalStack({ sweepIntervalMs: 0, environment: { SIGNUP_CREDITS: '0' } });
-const root = join(import.meta.dirname, '..', '..');
 
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      [join(root, 'admin', 'cli.ts'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runAdminCli(args, { ADMIN_URL: stack().adminUrl, ADMIN_TOKEN: stack().adminToken, ...env });
 
 describe('admin CLI against the local server', () => {
   it('lists tiers as a table', async () => {

@@ -26,6 +26,7 @@ import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client
 import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
 import { tierSchema } from '../functions/shared/tier.js';
 import { buildChatStreamHandler } from '../functions/chat/build-chat-stream.js';
+import { DynamoExperimentStore } from '../functions/experiments/dynamo-experiment-store.js';
 
 export interface CountedRequest {
   command: string;
@@ -84,6 +85,18 @@ export async function startBenchStack(): Promise<BenchStack> {
   await createTables(dynamo.endpoint, defaultTableNames);
   const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: localAwsCredentials });
   await seedTiers(db, defaultTableNames.tiers, [benchTier]);
+  // A limit experiment runs on the bench tier: admission must stay one request with it on.
+  await new DynamoExperimentStore(db, defaultTableNames).create({
+    id: 'bench-split',
+    tier: benchTier.name,
+    salt: 'bench-split',
+    variants: [
+      { name: 'control', share: 0.5, limits: {} },
+      { name: 'smaller-burst', share: 0.5, limits: { burst: 50_000 } },
+    ],
+    createdAt: Date.now(),
+    createdBy: 'bench',
+  });
   const model = await startLocalModelServer(0, { tokensPerSecond: 0 });
   const secret = randomBytes(32).toString('base64url');
   const environment = {

@@ -12,6 +12,7 @@ import { monitorVerdict } from '../functions/throttle/monitor-verdict.js';
 import { DynamoThrottleStore } from '../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { StreamingThrottler } from '../functions/throttle/streaming-throttler.js';
 import type { Account } from '../functions/throttle/account.js';
+import { experimentPartition } from '../functions/shared/keys.js';
 import { benchTier, type BenchStack, type CountedRequest } from './bench-stack.js';
 import { fmt, median, percentile, throughput } from './measure.js';
 
@@ -34,6 +35,8 @@ async function streamOnce(url: string, token: string): Promise<{ firstByteMs: nu
 function phaseOf(request: CountedRequest): string {
   const expression = String(request.input.UpdateExpression ?? '');
   if (request.table === defaultTableNames.tiers) return 'tier lookup (cached per container)';
+  if ((request.input.Key as { pk?: string } | undefined)?.pk === experimentPartition)
+    return 'experiment lookup (cached per container)';
   if (request.command === 'BatchWriteItemCommand') return 'settlement';
   if (request.table === defaultTableNames.sessions) {
     if (request.command === 'PutItemCommand') return 'session open (first heartbeat)';

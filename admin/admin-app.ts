@@ -28,6 +28,7 @@ import { abuseRoutes } from './routes/abuse-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { rollupRoutes } from './routes/rollup-routes.js';
 import { tierPatchRoute } from './routes/tier-patch-route.js';
+import { experimentRoutes } from './routes/experiment-routes.js';
 
 export const openApiPath = '/admin/openapi.json';
 
@@ -104,7 +105,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
       info: {
         title: 'Streaming AI admin API',
         version: '1.0.0',
-        description: 'Tiers, accounts, credits, sessions and usage of the streaming AI service.',
+        description: 'Tiers, accounts, credits, sessions, usage and limit experiments of the streaming AI service.',
       },
       components: {
         securitySchemes: {
@@ -132,6 +133,7 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
   modelRoutes(app, context);
   rollupRoutes(app, context);
   tierPatchRoute(app, context);
+  experimentRoutes(app, context);
 };
 
 /** A standalone admin app (what runs in Lambda). */

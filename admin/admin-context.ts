@@ -13,6 +13,7 @@ import type { CatalogSource } from '../functions/catalog/catalog-source.js';
 import type { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
 import type { DynamoRollupStore } from '../functions/rollup/dynamo-rollup-store.js';
 import type { AdminStore } from './admin-store.js';
+import type { ExperimentStore } from '../functions/experiments/experiment-store.js';
 import type { AdminAuthConfig } from './admin-auth.js';
 
 export interface AdminContext {
@@ -25,6 +26,8 @@ export interface AdminContext {
     configured: ModelCatalog;
     providers: ProviderDeclarations;
   };
+  /** Limit experiments (their own store: they live apart from accounts and tiers). */
+  experiments: ExperimentStore;
   /** The stream function's timeout (in AWS); tiers must end their streams well before it. */
   streamTimeoutSeconds?: number;
   /** The tier new accounts get (DEFAULT_TIER): it must always exist. */

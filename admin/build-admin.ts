@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../functions/config.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAdminStore } from './dynamo-admin-store.js';
+import { DynamoExperimentStore } from '../functions/experiments/dynamo-experiment-store.js';
 import type { AdminContext } from './admin-context.js';
 import { DynamoCatalogStore } from '../functions/catalog/dynamo-catalog-store.js';
 import { CachedCatalog } from '../functions/catalog/catalog-source.js';
@@ -32,6 +33,7 @@ export function buildAdminContext(
     catalog: new CachedCatalog({ load: () => catalogStore.models(), fallback: config.catalog, cacheMs: 0 }),
     models: { store: catalogStore, configured: config.catalog, providers: config.providers },
     rollups: new DynamoRollupStore(client, config.tables),
+    experiments: new DynamoExperimentStore(client, config.tables),
     streamTimeoutSeconds: config.streamTimeoutSeconds,
     defaultTier: config.throttle.defaultTier,
     auth: { trustIam, token: admin.data.ADMIN_TOKEN },

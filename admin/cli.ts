@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { command } from './cli/commands.js';
 import { serveDashboard } from './cli/dashboard-command.js';
-import { resolveTarget, type Target, UsageError } from './cli/target.js';
+import { resolveTarget, type Target } from './cli/target.js';
+import { UsageError } from './cli/command.js';
 import { usage } from './cli/usage.js';
 
 const { values: options, positionals } = parseArgs({

@@ -1,10 +1,10 @@
 // The CLI's commands: each names one admin API call and how to print its answer.
-import { existsSync, readFileSync } from 'node:fs';
 import { tierLimitsSchema } from '../../functions/shared/tier.js';
 import { parseModelKey } from '../../functions/shared/catalog.js';
 import { keyValues, table, type Row } from './format.js';
 import { printAccount, printCatalog, printRollups, printUsage } from './printers.js';
-import { UsageError } from './target.js';
+import { type Command, enc, need, readJson, UsageError } from './command.js';
+import { experimentCommand } from './experiment-commands.js';
 
 export interface CommandOptions {
   reason?: string;
@@ -17,18 +17,6 @@ export interface CommandOptions {
   output?: string;
 }
 
-export interface Command {
-  method: string;
-  path: string;
-  body?: unknown;
-  print: (body: unknown) => string;
-}
-
-const need = (value: string | undefined, what: string): string => {
-  if (!value) throw new UsageError(`missing ${what}`);
-  return value;
-};
-const enc = encodeURIComponent;
 const query = (entries: Record<string, string | undefined>) => {
   const params = new URLSearchParams(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined));
   return params.size ? `?${params}` : '';
@@ -52,20 +40,6 @@ const tierColumns = [
   'allowedModels',
 ];
 const sessionColumns = ['sessionId', 'status', 'model', 'startedAt', 'tokensIn', 'tokensOut', 'charged', 'endReason'];
-
-/** A tier's JSON, inline or from a file. */
-function readJson(source: string): Record<string, unknown> {
-  const text = existsSync(source) ? readFileSync(source, 'utf8') : source;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`not JSON, and no such file: ${source.slice(0, 80)}`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new UsageError('the tier must be a JSON object');
-  return value as Record<string, unknown>;
-}
 
 function modelPath(key: string | undefined): string {
   const ref = parseModelKey(need(key, 'provider:model'));
@@ -162,6 +136,8 @@ export function command(args: string[], options: CommandOptions): Command {
       break;
   }
   switch (group) {
+    case 'experiments':
+      return experimentCommand(action, a);
     case 'ledger':
       return {
         method: 'GET',

@@ -6,8 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localDataDir, readDevServerInfo } from '../../local/local-data.js';
 import { AdminClient, regionOfFunctionUrl, type AdminAuth } from './admin-client.js';
-
-export class UsageError extends Error {}
+import { UsageError } from './command.js';
 
 export interface TargetOptions {
   url?: string;

@@ -1,4 +1,6 @@
 // The CLI's help text.
+import { experimentUsage } from './experiment-commands.js';
+
 export const usage = `usage: npm run admin -- <command> [options]
 
 commands:
@@ -28,6 +30,7 @@ commands:
   dashboard [--port N]                        serve the usage dashboard on this machine, calling the
                                               admin API with your credentials (SigV4 for a stack)
   audit [--limit N]                           recent administrative changes
+${experimentUsage}
 
 idempotency keys (credits grant --key):
   8 to 128 characters of A-Z a-z 0-9 _ . : -. A key applies its grant once: the same key

@@ -5,6 +5,7 @@ import { httpError } from '../../functions/http/errors.js';
 import { tierLimitsSchema, tierProblems } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierName, tierResponse } from '../schemas.js';
+import { runningVariantProblems } from '../experiment-tier-guard.js';
 
 // Every limit optional and without its default: a field left out keeps the tier's value.
 const optionalWithoutDefault = (schema: z.ZodType) =>
@@ -17,7 +18,10 @@ export const tierPatchBody = z
   )
   .meta({ id: 'TierPatch', description: 'Some of a tier’s limits; the others keep their values' });
 
-export function tierPatchRoute(app: AdminApp, { store, catalog, streamTimeoutSeconds, clock }: AdminContext): void {
+export function tierPatchRoute(
+  app: AdminApp,
+  { store, experiments, catalog, streamTimeoutSeconds, clock }: AdminContext,
+): void {
   app.patch(
     '/admin/tiers/:name',
     {
@@ -41,7 +45,13 @@ export function tierPatchRoute(app: AdminApp, { store, catalog, streamTimeoutSec
         const fields = Object.fromEntries(merged.error.issues.map((i) => [i.path.join('.'), i.message]));
         throw httpError(400, 'invalid_tier', 'the changed tier is not valid', { details: { fields } });
       }
-      const fields = tierProblems(merged.data, { catalog: await catalog.current(), streamTimeoutSeconds });
+      const deployment = { catalog: await catalog.current(), streamTimeoutSeconds };
+      const changed = { ...merged.data, name: existing.name };
+      // A running experiment's variants must stay valid on the changed tier, as for a PUT.
+      const fields = {
+        ...tierProblems(merged.data, deployment),
+        ...(await runningVariantProblems(experiments, changed, deployment)),
+      };
       if (Object.keys(fields).length) {
         const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
         throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {

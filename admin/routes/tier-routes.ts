@@ -5,10 +5,11 @@ import { httpError } from '../../functions/http/errors.js';
 import { tierProblems } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierBody, tierName, tierResponse } from '../schemas.js';
+import { runningVariantProblems } from '../experiment-tier-guard.js';
 
 export function tierRoutes(
   app: AdminApp,
-  { store, catalog, streamTimeoutSeconds, defaultTier, clock }: AdminContext,
+  { store, experiments, catalog, streamTimeoutSeconds, defaultTier, clock }: AdminContext,
 ): void {
   app.get(
     '/admin/tiers',
@@ -47,14 +48,18 @@ export function tierRoutes(
       },
     },
     async (request) => {
-      const fields = tierProblems(request.body, { catalog: await catalog.current(), streamTimeoutSeconds });
+      const tier = { ...request.body, name: request.params.name };
+      const deployment = { catalog: await catalog.current(), streamTimeoutSeconds };
+      const fields = {
+        ...tierProblems(request.body, deployment),
+        ...(await runningVariantProblems(experiments, tier, deployment)),
+      };
       if (Object.keys(fields).length) {
         const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
         throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {
           details: { fields },
         });
       }
-      const tier = { ...request.body, name: request.params.name };
       await store.putTier(tier);
       await store.audit({
         at: clock(),

@@ -3,6 +3,7 @@ import { httpError } from '../../functions/http/errors.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { accountView } from '../account-view.js';
 import { ledgerPosition } from '../ledger-cursor.js';
+import { countTierChange } from '../experiment-upgrades.js';
 import {
   accountResponse,
   assignTierBody,
@@ -14,7 +15,7 @@ import {
   userId,
 } from '../schemas.js';
 
-export function userRoutes(app: AdminApp, { store, clock }: AdminContext): void {
+export function userRoutes(app: AdminApp, { store, experiments, clock }: AdminContext): void {
   const view = async (id: string) => {
     const account = await store.getAccount(id);
     if (!account) throw httpError(404, 'not_found', `no account for user ${id}`);
@@ -65,6 +66,10 @@ export function userRoutes(app: AdminApp, { store, clock }: AdminContext): void 
         target: request.params.id,
         details: { from: before?.tier ?? null, to: request.body.tier },
       });
+      // An upgrade in the report of the old tier's running experiment; a lost count must not undo the change.
+      await countTierChange(experiments, request.params.id, before?.tier, request.body.tier).catch((err: unknown) =>
+        request.log.warn({ err }, 'tier change not counted in its experiment'),
+      );
       return view(request.params.id);
     },
   );

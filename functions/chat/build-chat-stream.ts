@@ -9,6 +9,8 @@ import { createDocumentClient } from '../throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../throttle/dynamo/dynamo-throttle-store.js';
 import { StreamingThrottler } from '../throttle/streaming-throttler.js';
 import { LoadGauge } from '../throttle/load-gauge.js';
+import { CachedExperimentSource } from '../experiments/cached-experiment-source.js';
+import { DynamoExperimentStore } from '../experiments/dynamo-experiment-store.js';
 import { createChatStreamHandler, type ChatStreamHandler } from './chat-stream-service.js';
 import { unmeteredGate } from './unmetered-gate.js';
 import type { StreamGate } from './stream-gate.js';
@@ -43,7 +45,7 @@ export function buildChatStreamHandler(
     catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),
-    gate: buildGate(config, logger, store, catalog),
+    gate: buildGate(config, logger, store, catalog, db),
     tools: config.tools.enabled ? buildTools(config, db, store, logger) : undefined,
     attachments: createAttachmentGuard(config.attachments),
     logger,
@@ -73,6 +75,7 @@ function buildGate(
   logger: ReturnType<typeof createLogger>,
   store: DynamoThrottleStore,
   catalog: CatalogSource,
+  db: DynamoDBDocumentClient,
 ): StreamGate {
   if (!config.throttle.enabled) {
     logger.warn('THROTTLE_ENABLED=false: streams are neither limited nor billed');
@@ -94,5 +97,10 @@ function buildGate(
     logger,
     metrics: createThrottleMetrics(),
     load,
+    experiments: new CachedExperimentSource({
+      store: new DynamoExperimentStore(db, config.tables),
+      cacheMs: config.throttle.tierCacheMs,
+      logger,
+    }),
   });
 }

@@ -16,11 +16,13 @@ export const ledgerKey = (userId: string, at: number, kind: 'charge' | 'grant', 
 
 /** Shards of the sparse `sweepDue` index, so its partitions stay cool at scale. */
 export const sweepShardCount = 8;
-export function sweepShardOf(userId: string): string {
-  let hash = 2166136261; // FNV-1a: stable across containers and runs
-  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 16777619);
-  return `sweep#${(hash >>> 0) % sweepShardCount}`;
+/** FNV-1a: a cheap hash, stable across containers and runs, for spreading items over shards. */
+function fnv1a(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
 }
+export const sweepShardOf = (userId: string): string => `sweep#${fnv1a(userId) % sweepShardCount}`;
 export const sweepShards = Array.from({ length: sweepShardCount }, (_, i) => `sweep#${i}`);
 
 /** Settled sessions are kept this long, then DynamoDB TTL removes them. */
@@ -66,12 +68,31 @@ export const rejectionCounterKey = (shard: number, at: number) => ({
 export const loadShardCount = 8;
 export const loadPartitions = Array.from({ length: loadShardCount }, (_, i) => `LOAD#${i}`);
 export function loadKey(containerId: string) {
-  let hash = 2166136261; // FNV-1a, as the sweep shards
-  for (let i = 0; i < containerId.length; i++) hash = Math.imul(hash ^ containerId.charCodeAt(i), 16777619);
-  return { pk: loadPartitions[(hash >>> 0) % loadShardCount]!, sk: containerId };
+  return { pk: loadPartitions[fnv1a(containerId) % loadShardCount]!, sk: containerId };
 }
 
 /** Hourly usage rollups and per-minute load samples, in one partition sorted by hour: a range is one Query. */
 export const rollupPartition = 'ROLLUP';
 export const rollupKey = (hour: string) => ({ pk: rollupPartition, sk: `${hour}#usage` });
 export const loadSamplesKey = (hour: string) => ({ pk: rollupPartition, sk: `${hour}#load` });
+
+/** Limit experiments: each one's definition (kept after it stops), and per tier a claim naming the running one. */
+export const experimentPartition = 'EXPERIMENT';
+export const experimentPrefix = 'EXP#';
+export const claimPrefix = 'RUNNING#';
+export const experimentKey = (id: string) => ({ pk: experimentPartition, sk: `${experimentPrefix}${id}` });
+export const experimentClaimKey = (tier: string) => ({ pk: experimentPartition, sk: `${claimPrefix}${tier}` });
+
+/** What admission writes on a pending entry (and a session record carries): `<experiment id>:<variant>`. */
+export const variantTag = (experimentId: string, variant: string) => `${experimentId}:${variant}`;
+
+/** Per-user counters of an experiment (refusals by reason, tier changes), in a few partitions so none runs hot. */
+export const experimentMemberShardCount = 8;
+export const memberPrefix = 'MEMBER#';
+export const experimentMemberKey = (experimentId: string, variant: string, userId: string) => ({
+  pk: `EXPERIMENT#${experimentId}#${fnv1a(userId) % experimentMemberShardCount}`,
+  sk: `${memberPrefix}${variant}#${userId}`,
+});
+export const experimentMemberPartitions = (experimentId: string) =>
+  Array.from({ length: experimentMemberShardCount }, (_, i) => `EXPERIMENT#${experimentId}#${i}`);
+export const upgradeAttribute = (tier: string) => `upgraded_${tier}`;

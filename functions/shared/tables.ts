@@ -46,6 +46,8 @@ export const sessionIndexes = {
   byUser: 'byUser',
   /** Settled sessions by the hour they settled in (`settledHour`): what the usage rollup recomputes an hour from. */
   bySettledHour: 'bySettledHour',
+  /** Settled sessions of a limit-experiment variant (sparse: only sessions with a `variant`). */
+  byVariant: 'byVariant',
 } as const;
 
 export const tableSpecs: Record<TableRole, TableSpec> = {
@@ -73,6 +75,7 @@ export const tableSpecs: Record<TableRole, TableSpec> = {
         rangeKey: string('sessionId'),
         projection: 'ALL',
       },
+      { name: sessionIndexes.byVariant, hashKey: string('variant'), rangeKey: number('startedAt'), projection: 'ALL' },
     ],
     ttlAttribute: 'expiresAt',
   },

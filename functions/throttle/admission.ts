@@ -12,6 +12,7 @@ import {
   type ModelRef,
 } from '../shared/catalog.js';
 import type { RefusalReason } from '../shared/reasons.js';
+import { variantTag } from '../shared/keys.js';
 import { modelAllowed, type Tier } from '../shared/tier.js';
 import type { Account, PendingReservation } from './account.js';
 import type { BindingLimit } from './end-reason.js';
@@ -228,7 +229,7 @@ export function decideAdmission(
         // The first tokens may stream before any report: the bound a dead stream is charged.
         allowanceOut: Math.min(tier.reportEveryTokens, sized.maxOutputTokens),
         reportedAt: now,
-        ...(context.variant ? { variant: `${context.variant.experimentId}:${context.variant.name}` } : {}),
+        ...(context.variant ? { variant: variantTag(context.variant.experimentId, context.variant.name) } : {}),
       },
     },
   };

@@ -317,6 +317,10 @@ describe('admin API: OpenAPI', () => {
     expect(result.valid).toBe(true);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/audit',
+      '/admin/experiments',
+      '/admin/experiments/{id}',
+      '/admin/experiments/{id}/report',
+      '/admin/experiments/{id}/stop',
       '/admin/models',
       '/admin/models/{provider}/{model}',
       '/admin/rollups',

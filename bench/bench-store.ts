@@ -10,6 +10,7 @@ import type { TableNames } from '../functions/shared/tables.js';
 import { tierSchema } from '../functions/shared/tier.js';
 import { createDocumentClient } from '../functions/throttle/dynamo/dynamo-client.js';
 import { seedTiers } from '../functions/throttle/dynamo/seed-tiers.js';
+import { DynamoExperimentStore } from '../functions/experiments/dynamo-experiment-store.js';
 
 /** Limits no benchmark reaches, so every stream is admitted; reporting as the tiers' defaults. */
 export const benchTier = tierSchema.parse({
@@ -52,6 +53,18 @@ export async function startBenchStore(): Promise<BenchStore> {
     return db;
   };
   await seedTiers(client(), tables.tiers, [benchTier]);
+  // A limit experiment runs on the bench tier: admission must stay one request with it on.
+  await new DynamoExperimentStore(client(), tables).create({
+    id: 'bench-split',
+    tier: benchTier.name,
+    salt: 'bench-split',
+    variants: [
+      { name: 'control', share: 0.5, limits: {} },
+      { name: 'smaller-burst', share: 0.5, limits: { burst: 50_000 } },
+    ],
+    createdAt: Date.now(),
+    createdBy: 'bench',
+  });
   return {
     endpoint,
     description: external

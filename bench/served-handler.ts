@@ -54,6 +54,8 @@ export async function serveChatStream(settings: HandlerSettings): Promise<Served
     THROTTLE_ENABLED: String(settings.throttled),
     // Tools change the model call (their definitions go with it): off on both sides, so only throttling differs.
     TOOLS_ENABLED: 'false',
+    // Business-aware throttling on: the load gauge publishes and reads (off the stream's path).
+    STREAM_CAPACITY: '1000',
   });
   const lambda = chatStreamLambda(() => buildChatStreamHandler(config)) as unknown as StreamingLambdaHandler;
 

@@ -2,6 +2,7 @@
 // so SDK retries are counted): requests per stream before the first byte, reports while
 // it streams, and settlement, for the stream shapes that exercise each rule.
 import { randomUUID } from 'node:crypto';
+import { catalogKey, experimentPartition } from '../functions/shared/keys.js';
 import type { TableNames } from '../functions/shared/tables.js';
 import type { BenchContext } from './bench-context.js';
 import { benchTier } from './bench-store.js';
@@ -18,6 +19,9 @@ type Kind =
   | 'account creation'
   | 'sign-up projection'
   | 'tier read'
+  | 'catalog read'
+  | 'experiment lookup'
+  | 'load gauge'
   | 'other';
 
 export interface StreamCount {
@@ -46,10 +50,19 @@ function kindOf(request: SeenRequest, tables: TableNames): Kind {
   const body = request.body;
   const expression = String(body.UpdateExpression ?? '');
   const values = (body.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const partition = String((body.Key as { pk?: { S?: string } } | undefined)?.pk?.S ?? '');
+  const queried = String(
+    ((body.ExpressionAttributeValues ?? {}) as Record<string, { S?: string }>)[':pk']?.S ??
+      (body.KeyConditionExpression ? Object.values(values)[0] : ''),
+  );
+  if (partition === experimentPartition) return 'experiment lookup';
+  if (partition === catalogKey.pk) return 'catalog read';
+  if (partition.startsWith('LOAD#') || queried.includes('LOAD#') || request.operation === 'Query') return 'load gauge';
   switch (request.operation) {
     case 'GetItem':
       return body.TableName === tables.tiers ? 'tier read' : 'account read';
     case 'PutItem':
+      if (String((body.Item as { pk?: { S?: string } } | undefined)?.pk?.S).startsWith('LOAD#')) return 'load gauge';
       return body.TableName === tables.credits ? 'account creation' : 'other';
     case 'BatchWriteItem':
       return tables.sessions in ((body.RequestItems ?? {}) as object) ? 'settlement projection' : 'sign-up projection';
@@ -92,7 +105,8 @@ async function countOne(
   const kinds = requests.map((request) => kindOf(request, context.store.tables));
   const count = (kind: Kind) => kinds.filter((k) => k === kind).length;
   return {
-    beforeFirstByte: requests.filter((request) => request.at < firstByteAt).length,
+    // The load gauge publishes on a timer, off every stream's path: listed, not counted before the first byte.
+    beforeFirstByte: requests.filter((request, i) => request.at < firstByteAt && kinds[i] !== 'load gauge').length,
     admission: count('admission'),
     reports: count('report'),
     settlement: count('settlement commit') + count('settlement projection'),

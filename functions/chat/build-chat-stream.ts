@@ -25,6 +25,7 @@ import { ConfirmationKeys } from '../tools/confirmation-keys.js';
 import type { ServiceLogger } from '../observability/logger.js';
 import type { CatalogSource } from '../catalog/catalog-source.js';
 import { liveCatalog } from '../catalog/live-catalog.js';
+import { knownProviders } from '../shared/providers.js';
 
 export interface BuildOverrides {
   /** A document client to use instead of one built from the configuration (benchmarks count its requests). */
@@ -42,6 +43,7 @@ export function buildChatStreamHandler(
   const catalog = liveCatalog(config, db, logger);
   return createChatStreamHandler({
     maxBodyBytes: config.maxBodyBytes,
+    providers: knownProviders(config.providers),
     catalog,
     authenticate: createAuthenticator(config.auth),
     resolveModel: createLanguageModelResolver(config),

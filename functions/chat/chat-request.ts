@@ -54,7 +54,10 @@ function fieldErrors(error: z.ZodError, prefix = ''): Record<string, string> {
 const invalid = (message: string, fields: Record<string, string>) =>
   httpError(400, 'invalid_request', message, { details: { fields } });
 
-export async function parseChatRequest(req: ServiceRequest, limits: { maxBodyBytes: number }): Promise<ChatRequest> {
+export async function parseChatRequest(
+  req: ServiceRequest,
+  limits: { maxBodyBytes: number; providers: readonly string[] },
+): Promise<ChatRequest> {
   const size = req.body?.byteLength ?? 0;
   if (size > limits.maxBodyBytes) {
     throw httpError(413, 'payload_too_large', `request body is ${size} bytes; the limit is ${limits.maxBodyBytes}`);
@@ -69,6 +72,11 @@ export async function parseChatRequest(req: ServiceRequest, limits: { maxBodyByt
   const query = querySchema.safeParse(req.query);
   if (!query.success) throw invalid('query string is invalid', fieldErrors(query.error, 'query.'));
 
+  if (!limits.providers.includes(query.data.provider)) {
+    throw invalid('query string is invalid', {
+      'query.provider': `provider must be one of ${limits.providers.join(', ')}`,
+    });
+  }
   const model: ModelRef = { provider: query.data.provider, modelId: query.data.model };
 
   const conversation = await parseConversation(envelope.data.messages);

@@ -28,6 +28,8 @@ export const chatStreamPath = '/api/ai/chat-stream';
 
 export interface ChatStreamDependencies {
   maxBodyBytes: number;
+  /** Providers this deployment knows (built-in and declared): any other is refused before a store request. */
+  providers: readonly string[];
   /** The run-time model catalog: which models are offered (their prices are the throttler's). */
   catalog: CatalogSource;
   authenticate: Authenticator;

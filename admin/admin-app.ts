@@ -139,6 +139,13 @@ export const adminPlugin: FastifyPluginAsync<AdminContext> = async (instance, co
 /** A standalone admin app (what runs in Lambda). */
 export async function buildAdminApp(context: AdminContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' }, ...adminServerOptions });
+  // Behind @fastify/aws-lambda: each request's log lines carry the Lambda request id, as the
+  // chat stream's Powertools logs do (function_request_id).
+  app.addHook('onRequest', async (request) => {
+    const awsRequestId = (request as { awsLambda?: { context?: { awsRequestId?: string } } }).awsLambda?.context
+      ?.awsRequestId;
+    if (awsRequestId) request.log = request.log.child({ function_request_id: awsRequestId });
+  });
   await app.register(adminPlugin, context);
   return app;
 }

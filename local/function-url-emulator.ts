@@ -44,7 +44,8 @@ export function registerFunctionUrl(app: FastifyInstance, options: FunctionUrlOp
   }
 }
 
-function lambdaContext(functionName: string, timeoutMs: number, requestId: string): Context {
+/** A Lambda context as the runtime passes it (what Powertools reads for its log keys). */
+export function lambdaContext(functionName: string, timeoutMs: number, requestId: string): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -70,11 +71,22 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
   }
   reply.hijack();
   const raw = reply.raw;
-  const cors = responseCorsHeaders(options.cors, headers);
+  const event = functionUrlEvent({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: Buffer.isBuffer(request.body) ? request.body : undefined,
+    sourceIp: request.ip,
+  });
+  // As a Function URL does: every answer names its invocation (the request id in the logs).
+  const responseHeaders = {
+    ...responseCorsHeaders(options.cors, headers),
+    'x-amzn-requestid': event.requestContext.requestId,
+  };
   const parser = new PreludeParser();
 
   const writeBody = async (bytes: Buffer) => {
-    if (!raw.headersSent) raw.writeHead(200, { 'content-type': responseStream.contentType, ...cors });
+    if (!raw.headersSent) raw.writeHead(200, { 'content-type': responseStream.contentType, ...responseHeaders });
     if (!raw.write(bytes)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
   };
   const responseStream = new LocalResponseStream({
@@ -83,7 +95,7 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
       for (const part of parser.push(bytes)) {
         if (part.kind === 'metadata') {
           const setCookie = part.metadata.cookies?.length ? { 'set-cookie': part.metadata.cookies } : {};
-          raw.writeHead(part.metadata.statusCode, { ...part.metadata.headers, ...setCookie, ...cors });
+          raw.writeHead(part.metadata.statusCode, { ...part.metadata.headers, ...setCookie, ...responseHeaders });
         } else {
           await writeBody(part.bytes);
         }
@@ -94,13 +106,6 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
     if (!raw.writableFinished) responseStream.destroy(new Error('client disconnected'));
   });
 
-  const event = functionUrlEvent({
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    body: Buffer.isBuffer(request.body) ? request.body : undefined,
-    sourceIp: request.ip,
-  });
   try {
     await options.handler(
       event,
@@ -109,7 +114,7 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
     );
     if (!responseStream.writableEnded) responseStream.end();
     await finished(responseStream);
-    if (!raw.headersSent) raw.writeHead(200, { 'content-type': responseStream.contentType, ...cors });
+    if (!raw.headersSent) raw.writeHead(200, { 'content-type': responseStream.contentType, ...responseHeaders });
     raw.end();
   } catch (err) {
     if (raw.destroyed) return; // the client left; the handler saw its stream destroyed
@@ -117,7 +122,7 @@ async function invoke(options: FunctionUrlOptions, request: FastifyRequest, repl
     if (raw.headersSent) {
       raw.destroy(err as Error);
     } else {
-      raw.writeHead(502, { 'content-type': 'application/json', ...cors });
+      raw.writeHead(502, { 'content-type': 'application/json', ...responseHeaders });
       raw.end(JSON.stringify({ error: { type: 'function_error', message: `${options.functionName} failed` } }));
     }
   }

@@ -1,7 +1,8 @@
 // Wraps a chat-stream service as a streaming Lambda handler (Function URL, RESPONSE_STREAM).
 // Thin: adapts the event and response stream to the service and back.
 import { streamifyResponse, type ResponseStream } from 'lambda-stream';
-import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { injectLambdaContext } from '../observability/logger.js';
 import { errorResponse } from '../http/errors.js';
 import type { ChatStreamHandler, ChatStreamResponse } from '../chat/chat-stream-service.js';
 import { serviceRequestFrom } from './function-url-event.js';
@@ -10,7 +11,7 @@ import { clientGoneSignal, writeStreamedResponse } from './write-streamed-respon
 /** `build` runs once, at the first request (the cold start), and its service is reused. */
 export function chatStreamLambda(build: () => ChatStreamHandler | Promise<ChatStreamHandler>) {
   let service: Promise<ChatStreamHandler> | undefined;
-  return streamifyResponse(async (event: LambdaFunctionURLEvent, responseStream: ResponseStream) => {
+  return streamifyResponse(async (event: LambdaFunctionURLEvent, responseStream: ResponseStream, context?: Context) => {
     const clientGone = clientGoneSignal(responseStream);
     let response: ChatStreamResponse;
     try {
@@ -19,6 +20,7 @@ export function chatStreamLambda(build: () => ChatStreamHandler | Promise<ChatSt
         service = undefined; // a failed cold start is retried by the next request
         throw err;
       });
+      if (context) injectLambdaContext('chat-stream', context); // logs carry this invocation's request id
       response = await ready(serviceRequestFrom(event), clientGone);
     } catch (err) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'chat-stream cold start failed', error: String(err) }));

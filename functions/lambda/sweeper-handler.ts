@@ -2,7 +2,8 @@
 // projects committed movements a dead Lambda left in an account's outbox; then brings the
 // usage rollup up to date (the current and the previous hour, and a load sample).
 import { loadConfig } from '../config.js';
-import { createLogger } from '../observability/logger.js';
+import type { Context } from 'aws-lambda';
+import { createLogger, injectLambdaContext } from '../observability/logger.js';
 import { createDocumentClient } from '../throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../throttle/dynamo/dynamo-throttle-store.js';
 import { sweep, type SweepResult } from '../throttle/sweeper.js';
@@ -18,7 +19,8 @@ const catalog = liveCatalog(config, db, logger);
 const rollups = new DynamoRollupStore(db, config.tables);
 const batch = 100;
 
-export async function handler(): Promise<SweepResult> {
+export async function handler(_event: unknown, context: Context): Promise<SweepResult> {
+  injectLambdaContext('sweeper', context);
   const total: SweepResult = { examined: 0, resolved: 0, projected: 0 };
   const prices = await catalog.current(); // a dead stream is charged at today's price, never above its reservation
   // Drain in batches while a batch comes back full, within one invocation.

@@ -11,6 +11,7 @@ import { readDataStream } from '../helpers/protocol-readers.js';
 import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixtures.js';
 import { loadKey } from '../../functions/shared/keys.js';
 import type { HourRollup, LoadSample, UsageTotals } from '../../functions/rollup/rollup-schema.js';
+import { lambdaContext } from '../../local/function-url-emulator.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
@@ -131,7 +132,7 @@ describe('usage rollup', () => {
     const user = await userOn({});
     await stream(user.token, 'local-small', '4 words');
     const { handler } = await import('../../functions/lambda/sweeper-handler.js');
-    await handler();
+    await handler({}, lambdaContext('sweeper', 60_000, 'sweep-run-1'));
     expect((await rollups()).topSpenders.map((u) => u.userId)).toContain(user.userId);
   });
 

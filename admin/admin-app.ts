@@ -30,7 +30,7 @@ import { rollupRoutes } from './routes/rollup-routes.js';
 import { tierPatchRoute } from './routes/tier-patch-route.js';
 import { experimentRoutes } from './routes/experiment-routes.js';
 
-export const openApiPath = '/admin/openapi.json';
+const openApiPath = '/admin/openapi.json';
 
 function fieldsOf(error: {
   validation: Array<{ instancePath: string; message?: string }>;

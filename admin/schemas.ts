@@ -95,7 +95,7 @@ export const accountResponse = z
   })
   .meta({ id: 'Account' });
 
-export const ledgerEntryResponse = z
+const ledgerEntryResponse = z
   .object({
     id: z.string(),
     type: z.enum(['grant', 'charge']),

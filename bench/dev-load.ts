@@ -11,7 +11,7 @@ import { signDevToken } from '../local/dev-token.js';
 import { spreadOf, type Spread } from './stats.js';
 import { streamOnce, type StreamOutcome } from './stream-client.js';
 
-export interface LoadRun {
+interface LoadRun {
   complete: number;
   refused503: number;
   /** Anything else: other statuses, broken or cut streams, by error. */

@@ -2,7 +2,7 @@
 // the playground and the dashboard are served this way, without a build step.
 import { build } from 'esbuild';
 
-export async function bundleForBrowser(entryPoint: string): Promise<string> {
+async function bundleForBrowser(entryPoint: string): Promise<string> {
   const result = await build({
     entryPoints: [entryPoint],
     bundle: true,

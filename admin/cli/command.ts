@@ -2,7 +2,7 @@
 // helpers every command group shares.
 import { existsSync, readFileSync } from 'node:fs';
 
-export type Printer = (body: unknown) => string;
+type Printer = (body: unknown) => string;
 export interface Command {
   method: string;
   path: string;

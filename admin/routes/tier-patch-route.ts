@@ -10,7 +10,7 @@ import { runningVariantProblems } from '../experiment-tier-guard.js';
 // Every limit optional and without its default: a field left out keeps the tier's value.
 const optionalWithoutDefault = (schema: z.ZodType) =>
   (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).optional();
-export const tierPatchBody = z
+const tierPatchBody = z
   .object(
     Object.fromEntries(
       Object.entries(tierLimitsSchema.shape).map(([field, schema]) => [field, optionalWithoutDefault(schema)]),

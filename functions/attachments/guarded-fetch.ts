@@ -10,7 +10,7 @@ import type { LookupFunction } from 'node:net';
 import { isNeverFetchable, isIpLiteral, isPublicAddress } from '../net/address-ranges.js';
 import { isHostAllowed, type UrlAllowlist } from './url-allowlist.js';
 
-export interface ResolvedAddress {
+interface ResolvedAddress {
   address: string;
   family: number;
 }

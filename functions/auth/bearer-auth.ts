@@ -5,7 +5,7 @@ import { httpError } from '../http/errors.js';
 import { ConfigError, type AuthConfig } from '../config.js';
 import { userIdSchema } from './user-id.js';
 
-export interface Caller {
+interface Caller {
   userId: string;
 }
 

@@ -8,5 +8,3 @@ export const userIdSchema = z
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
   .regex(/^[A-Za-z0-9_.:@|-]+$/, 'may contain only letters, digits and _ . : @ | -');
-
-export type UserId = z.infer<typeof userIdSchema>;

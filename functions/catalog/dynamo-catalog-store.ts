@@ -8,7 +8,7 @@ import { catalogKey } from '../shared/keys.js';
 import { expr, expressionInput } from '../throttle/dynamo/expression.js';
 import { conditional, guarded } from '../throttle/dynamo/store-errors.js';
 
-export const storedCatalogSchema = z.object({
+const storedCatalogSchema = z.object({
   models: modelCatalogSchema,
   /** Bumped by every change; a change names the revision it was made on. */
   rev: z.number().int().nonnegative(),

@@ -24,7 +24,7 @@ import type { ToolTurns } from '../tools/tool-turns.js';
 import { chatIdOf } from '../tools/chat-id.js';
 import { assertOffered } from './offered-model.js';
 
-export const chatStreamPath = '/api/ai/chat-stream';
+const chatStreamPath = '/api/ai/chat-stream';
 
 export interface ChatStreamDependencies {
   maxBodyBytes: number;

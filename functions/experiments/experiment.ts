@@ -33,7 +33,7 @@ const slug = (max: number) =>
 
 export const experimentIdSchema = slug(63);
 
-export const variantSchema = z.object({
+const variantSchema = z.object({
   name: slug(32),
   /** The share of the tier's users in this variant; the shares of an experiment add up to 1. */
   share: z.number().gt(0).max(1),
@@ -59,7 +59,7 @@ export const experimentSchema = experimentDefinitionSchema.extend({
 });
 export type Experiment = z.infer<typeof experimentSchema>;
 
-export type ExperimentStatus = 'running' | 'stopped';
+type ExperimentStatus = 'running' | 'stopped';
 export interface ExperimentRecord extends Experiment {
   status: ExperimentStatus;
 }

@@ -1,6 +1,6 @@
 // Facts the service tells the client alongside the answer. Each protocol encodes them its
 // own way: a degradation is known before the first token, the others arrive mid-stream.
-export interface ModelDegradedNotice {
+interface ModelDegradedNotice {
   type: 'model_degraded';
   requestedModel: string;
   model: string;

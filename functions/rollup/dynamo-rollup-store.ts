@@ -23,7 +23,7 @@ import { conditional, guarded } from '../throttle/dynamo/store-errors.js';
 import { hourRollupSchema, loadSampleSchema, type HourRollup, type LoadSample } from './rollup-schema.js';
 
 /** A container's gauge counts while it is this fresh (containers write about every 10 s). */
-export const loadFreshMs = 30_000;
+const loadFreshMs = 30_000;
 
 const rejectionPrefix = 'rejected_';
 const minuteAttribute = (at: number) => `m${String(new Date(at).getUTCMinutes()).padStart(2, '0')}`;

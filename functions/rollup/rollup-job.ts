@@ -14,7 +14,7 @@ const hourMs = 3_600_000;
 /** The most hours one recomputation may cover (an operator's backfill). */
 export const maxRecomputeHours = 24 * 7;
 
-export const hourStartOf = (at: number) => at - (at % hourMs);
+const hourStartOf = (at: number) => at - (at % hourMs);
 
 export interface RollupRun {
   hours: string[];

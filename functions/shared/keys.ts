@@ -15,7 +15,7 @@ export const ledgerKey = (userId: string, at: number, kind: 'charge' | 'grant', 
 });
 
 /** Shards of the sparse `sweepDue` index, so its partitions stay cool at scale. */
-export const sweepShardCount = 8;
+const sweepShardCount = 8;
 /** FNV-1a: a cheap hash, stable across containers and runs, for spreading items over shards. */
 function fnv1a(text: string): number {
   let hash = 2166136261;
@@ -65,7 +65,7 @@ export const rejectionCounterKey = (shard: number, at: number) => ({
  * The load gauge: every chat-stream container puts `{ pk: LOAD#<shard>, sk: <containerId>,
  * active, capacity, at }` about every 10 s (`loadKey`); readers sum the fresh ones.
  */
-export const loadShardCount = 8;
+const loadShardCount = 8;
 export const loadPartitions = Array.from({ length: loadShardCount }, (_, i) => `LOAD#${i}`);
 export function loadKey(containerId: string) {
   return { pk: loadPartitions[fnv1a(containerId) % loadShardCount]!, sk: containerId };
@@ -87,8 +87,8 @@ export const experimentClaimKey = (tier: string) => ({ pk: experimentPartition, 
 export const variantTag = (experimentId: string, variant: string) => `${experimentId}:${variant}`;
 
 /** Per-user counters of an experiment (refusals by reason, tier changes), in a few partitions so none runs hot. */
-export const experimentMemberShardCount = 8;
-export const memberPrefix = 'MEMBER#';
+const experimentMemberShardCount = 8;
+const memberPrefix = 'MEMBER#';
 export const experimentMemberKey = (experimentId: string, variant: string, userId: string) => ({
   pk: `EXPERIMENT#${experimentId}#${fnv1a(userId) % experimentMemberShardCount}`,
   sk: `${memberPrefix}${variant}#${userId}`,

@@ -20,7 +20,6 @@ export const compatibleProviderSchema = z.object({
   /** The provider's OpenAI-compatible API base, e.g. `https://api.deepinfra.com/v1/openai`. */
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
 });
-export type CompatibleProvider = z.infer<typeof compatibleProviderSchema>;
 
 /** A record keyed by provider name; a bad name is reported under its own key, with the rule it breaks. */
 export const byProvider = <T extends z.ZodType>(entry: T) =>

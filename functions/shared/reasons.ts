@@ -32,7 +32,7 @@ export const streamEndReasons = [
 export type StreamEndReason = (typeof streamEndReasons)[number];
 
 /** Why a request was refused before any byte streamed. */
-export const refusalReasons = [
+const refusalReasons = [
   'model_not_allowed',
   'feature_not_allowed',
   'rate_limit_exceeded',

@@ -16,7 +16,7 @@ interface KeyAttribute {
   type: AttributeType;
 }
 
-export interface IndexSpec {
+interface IndexSpec {
   name: string;
   hashKey: KeyAttribute;
   rangeKey?: KeyAttribute;

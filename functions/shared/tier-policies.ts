@@ -4,15 +4,15 @@
 import { z } from 'zod';
 
 /** Limits are multiplied by `factor` at `load` (the share of the stream function's capacity in use). */
-export const loadPointSchema = z.object({
+const loadPointSchema = z.object({
   load: z.number().min(0).max(2),
   factor: z.number().min(0).max(1),
 });
 export type LoadPoint = z.infer<typeof loadPointSchema>;
 
-export const loadCurveSchema = z.array(loadPointSchema).max(10);
+const loadCurveSchema = z.array(loadPointSchema).max(10);
 
-export const abusePolicySchema = z.object({
+const abusePolicySchema = z.object({
   /** Above this trust-score the user's limits are multiplied by `tightenFactor`. */
   tighten: z.number().positive().max(1_000),
   tightenFactor: z.number().min(0.05).max(1),

@@ -6,9 +6,9 @@ import { providerNamePattern } from './providers.js';
 import { policyProblems, tierPolicyFields } from './tier-policies.js';
 
 /** Time a stream needs after its last token to settle before its function times out. */
-export const settleMarginSeconds = 10;
+const settleMarginSeconds = 10;
 /** Lambda's longest run, less the settle margin. */
-export const maxStreamSecondsBound = 900 - settleMarginSeconds;
+const maxStreamSecondsBound = 900 - settleMarginSeconds;
 
 const limit = (max: number) => z.number().int().positive().max(max);
 
@@ -18,7 +18,7 @@ export const modelPatternSchema = z
   .string()
   .max(200)
   .regex(new RegExp(`^(\\*|(${providers}):(\\*|[^\\s:]+))$`), 'expected "provider:model", "provider:*" or "*"');
-export const modelKeySchema = z
+const modelKeySchema = z
   .string()
   .max(200)
   .regex(new RegExp(`^(${providers}):[^\\s:*]+$`), 'expected "provider:model"');
@@ -27,8 +27,7 @@ export const tierNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _ (at most 63)');
 
-export const knownFeatures = ['tool_execution'] as const;
-export type Feature = (typeof knownFeatures)[number];
+const knownFeatures = ['tool_execution'] as const;
 
 export const tierLimitsSchema = z.object({
   requestsPerHour: limit(3_600_000),

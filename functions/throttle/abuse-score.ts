@@ -2,7 +2,7 @@
 // in the minute it happened, and the score is the sum of those weights, halving every ten
 // minutes. Kept on the account as per-minute sums (an increment is one clause of a write
 // that happens anyway), read as a pure function of (signals, now).
-export const signalWeights = {
+const signalWeights = {
   /** A client that left a stream within seconds of starting it (and retries). */
   disconnect_retry: 2,
   /** A request refused for the request bucket or the minute's tokens. */
@@ -16,9 +16,9 @@ export const signalWeights = {
 } as const;
 export type AbuseSignal = keyof typeof signalWeights;
 
-export const scoreHalfLifeMs = 10 * 60_000;
+const scoreHalfLifeMs = 10 * 60_000;
 /** Signals older than this no longer count (and are dropped by later writes). */
-export const signalWindowMs = 60 * 60_000;
+const signalWindowMs = 60 * 60_000;
 /** How long a block lasts once set. */
 export const blockMs = 15 * 60_000;
 /** A disconnect this soon after a stream started counts as disconnect-and-retry. */
@@ -56,7 +56,7 @@ export const recentSignals = (signals: Record<string, number>, now: number): Sig
     .sort((a, b) => b.at - a.at);
 
 /** Keys of signals past the window, for a write to drop. */
-export const staleSignalKeys = (signals: Record<string, number>, now: number): string[] =>
+const staleSignalKeys = (signals: Record<string, number>, now: number): string[] =>
   Object.keys(signals).filter((key) => now - Number(key.split(':')[0]) * minuteMs > signalWindowMs);
 
 export interface SignalWrite {

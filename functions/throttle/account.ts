@@ -11,7 +11,7 @@ const epochMs = z.number().int().nonnegative();
 const money = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 /** An open reservation: a pending amount that resolves exactly once (settled, or swept after its lease). */
-export const pendingSchema = z.object({
+const pendingSchema = z.object({
   tier: z.string(),
   model: z.string(),
   /** The model the client asked for (differs when degraded). */
@@ -68,7 +68,7 @@ export const settledSessionSchema = z.object({
 export type SettledSession = z.infer<typeof settledSessionSchema>;
 
 /** A committed money movement waiting to be projected (ledger entry, session record). */
-export const movementSchema = z.discriminatedUnion('kind', [
+const movementSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('charge'), at: epochMs, amount: money, session: settledSessionSchema }),
   z.object({
     kind: z.literal('grant'),
@@ -82,8 +82,7 @@ export const movementSchema = z.discriminatedUnion('kind', [
 ]);
 export type Movement = z.infer<typeof movementSchema>;
 
-export const appliedGrantSchema = z.object({ amount: money, at: epochMs });
-export type AppliedGrant = z.infer<typeof appliedGrantSchema>;
+const appliedGrantSchema = z.object({ amount: money, at: epochMs });
 
 export const accountSchema = z.object({
   userId: z.string(),

@@ -37,7 +37,7 @@ export interface RateLimitState {
   resetMs: number;
 }
 
-export interface Refusal {
+interface Refusal {
   admitted: false;
   reason: Extract<
     RefusalReason,
@@ -95,7 +95,7 @@ const lapsedOf = (account: Account, now: number) =>
     .map(([id]) => id);
 
 /** How long a tier shed for load waits before asking again (about the load gauge's refresh). */
-export const capacityRetryMs = 10_000;
+const capacityRetryMs = 10_000;
 
 export function decideAdmission(
   account: Account,

@@ -18,7 +18,7 @@ export interface SweepResult {
 }
 
 /** When the sweeper should look at an account next: its earliest lease to lapse, if any. */
-export function nextSweepAt(account: Pick<Account, 'pending'>): number | undefined {
+function nextSweepAt(account: Pick<Account, 'pending'>): number | undefined {
   const due = Object.values(account.pending).map((p) => Math.min(p.leaseUntil + leaseGraceMs, p.expiresAt));
   return due.length ? Math.min(...due) + 1 : undefined;
 }
@@ -45,7 +45,7 @@ export async function resolveLapsed(
   return resolved;
 }
 
-export async function sweepAccount(
+async function sweepAccount(
   store: ThrottleStore,
   catalog: ModelCatalog,
   userId: string,

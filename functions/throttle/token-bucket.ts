@@ -29,8 +29,7 @@ export type BucketDecision =
 export const bucketInterval = (limits: BucketLimits): number => Math.ceil(3_600_000 / limits.requestsPerHour);
 
 /** Largest tat (before the take) that still admits a request at `now`. */
-export const bucketCeiling = (limits: BucketLimits, now: number): number =>
-  now + (limits.burst - 1) * bucketInterval(limits);
+const bucketCeiling = (limits: BucketLimits, now: number): number => now + (limits.burst - 1) * bucketInterval(limits);
 
 export function takeFromBucket(state: BucketState, limits: BucketLimits, now: number): BucketDecision {
   const interval = bucketInterval(limits);

@@ -13,7 +13,7 @@ const textTokens = (text: string, counter: TokenCounter) =>
   text.length > encodeLimit ? Math.ceil(Buffer.byteLength(text) / 4) : counter.count(text);
 
 /** Tokens of any JSON-like value: strings encoded, every key, number and bracket one token. */
-export function structuredTokens(value: unknown, counter: TokenCounter): number {
+function structuredTokens(value: unknown, counter: TokenCounter): number {
   let total = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {

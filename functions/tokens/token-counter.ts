@@ -21,7 +21,7 @@ const loaders: Record<EncodingName, () => Promise<Encoder>> = {
 };
 const loading = new Map<EncodingName, Promise<TokenCounter>>();
 
-export function encodingOf(model: ModelRef): EncodingName {
+function encodingOf(model: ModelRef): EncodingName {
   if (model.provider !== 'openai') return 'cl100k_base';
   return /^(gpt-3\.5|gpt-4(?![o.]))/.test(model.modelId) ? 'cl100k_base' : 'o200k_base';
 }

@@ -11,7 +11,7 @@ import { verifiedCallId } from './signed-call-id.js';
 import { ToolFailure, toolFailures } from './tool-failure.js';
 
 /** true for yes, false for no, undefined when the result is not an answer. */
-export function confirmationAnswer(result: unknown): boolean | undefined {
+function confirmationAnswer(result: unknown): boolean | undefined {
   if (result === true || result === 'yes' || result === 'confirmed') return true;
   if (result === false || result === 'no' || result === 'denied') return false;
   if (result && typeof result === 'object') {

@@ -2,7 +2,7 @@
 // after the user confirms, and what it does. The handler never changes for a new tool.
 import type { z } from 'zod';
 
-export type Confirmation = 'automatic' | 'user';
+type Confirmation = 'automatic' | 'user';
 
 /** What a tool may know and use about the request it runs in. */
 export interface ToolContext {

@@ -9,7 +9,7 @@ const height = 200;
 const pad = { left: 56, right: 12, top: 10, bottom: 24 };
 
 /** A round axis maximum at or above `max`: 1, 2 or 5 times a power of ten. */
-export function niceMax(max: number): number {
+function niceMax(max: number): number {
   if (max <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
   return ([1, 2, 5, 10].find((step) => step * power >= max) ?? 10) * power;

@@ -12,7 +12,7 @@ import { isLocalClient } from '../playground/local-client.js';
 const here = import.meta.dirname;
 
 /** GETs an admin API path (`/rollups?from=...`) with the server's credentials. */
-export type AdminGet = (pathAndQuery: string) => Promise<{ status: number; body: unknown }>;
+type AdminGet = (pathAndQuery: string) => Promise<{ status: number; body: unknown }>;
 
 export interface DashboardOptions {
   adminGet: AdminGet;

@@ -19,7 +19,7 @@ export type Script =
   | { kind: 'tool'; toolName: string; args: string; times: number; force: boolean }
   | { kind: 'greeting' };
 
-export const greeting =
+const greeting =
   'Hello from the local model. Ask for "20 words", "echo: some text", "fail after 3 words" or "call tool NAME {json}".';
 
 /** A per-request streaming speed, overriding the server's. */

@@ -48,7 +48,7 @@ const completionRequestSchema = z.looseObject({
 type CompletionRequest = z.infer<typeof completionRequestSchema>;
 type ChatMessage = z.infer<typeof messageSchema>;
 
-export interface ModelServerStats {
+interface ModelServerStats {
   /** Chat completion requests received. */
   requests: number;
   /** Generations that ran to their end. */
@@ -91,7 +91,7 @@ const textOf = (message: ChatMessage): string =>
     : (message.content ?? []).map((part) => part.text ?? '').join('');
 
 /** Prompt tokens as the service counts them: the text's tokens plus 4 per message. */
-export const countPromptTokens = (messages: ChatMessage[]): number =>
+const countPromptTokens = (messages: ChatMessage[]): number =>
   messages.reduce((sum, m) => sum + 4 + tokensIn(textOf(m)), 0);
 
 /** After tool results arrive, the model reports on them instead of calling again (unless asked to call K times). */

@@ -7,7 +7,7 @@ const asPlainText = { disallowedSpecial: new Set<string>() };
 export const tokensIn = (text: string): number => (text.length ? countTokens(text, asPlainText) : 0);
 
 /** The first `limit` tokens of a text. */
-export const firstTokens = (text: string, limit: number): string => decode(encode(text, asPlainText).slice(0, limit));
+const firstTokens = (text: string, limit: number): string => decode(encode(text, asPlainText).slice(0, limit));
 
 /**
  * Yields the pieces of `source` (read lazily) until they hold `limit` tokens, cutting the

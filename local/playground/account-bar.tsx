@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { credits } from '../credits-format.js';
 
-export interface Answer {
+interface Answer {
   sessionId: string;
   model: string;
   requestedModel: string;

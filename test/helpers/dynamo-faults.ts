@@ -19,7 +19,7 @@ export type Fault =
   | 'unprocessed';
 
 /** The process (Lambda) this client belongs to died: everything after must stop. */
-export class SimulatedCrash extends Error {
+class SimulatedCrash extends Error {
   override name = 'SimulatedCrash';
 }
 

@@ -89,7 +89,7 @@ function instrument(db: DynamoDBDocumentClient, stack: Pick<InstrumentedStack, '
   };
 }
 
-export async function startInstrumentedStack(environment: Record<string, string> = {}): Promise<InstrumentedStack> {
+async function startInstrumentedStack(environment: Record<string, string> = {}): Promise<InstrumentedStack> {
   const dynamo = await startEmbeddedDynamo();
   const tables = defaultTableNames;
   await createTables(dynamo.endpoint, tables);

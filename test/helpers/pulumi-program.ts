@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 
-export const projectName = 'streaming-ai-throttle';
+const projectName = 'streaming-ai-throttle';
 const root = join(import.meta.dirname, '..', '..');
 
 export interface RegisteredResource {
@@ -29,7 +29,7 @@ const isSecretValue = (value: any): boolean =>
   Boolean(value) && value['4dabf18193072939515e22adb298388d'] === '1b47061264138c4ac30d75fd1eb44270';
 
 /** Pulumi marks secret values in serialized inputs; policies and assertions see plain values. */
-export function unwrapSecrets(value: any): any {
+function unwrapSecrets(value: any): any {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === 'object') {
     if (isSecretValue(value)) return unwrapSecrets(value.value);

@@ -94,7 +94,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** What the test knows of an admitted stream: its tokens sent to the client, for the billing bounds. */
-export interface StreamRecord {
+interface StreamRecord {
   userId: string;
   sessionId: string;
   container: Container;

@@ -13,14 +13,13 @@ const sessionName = (sessionId: string) => ({ '#sid': sessionId });
 const movementName = (movement: Movement) => ({ '#mid': movementId(movement) });
 
 export const accountExists = expr('attribute_exists(#pk)');
-export const tierIs = (tier: string) => expr('#tier = :tier', { ':tier': tier });
-export const bucketIsFull = (now: number) => expr('attribute_not_exists(#tat) OR #tat <= :now', { ':now': now });
-export const bucketHasToken = (now: number, ceiling: number) =>
+const tierIs = (tier: string) => expr('#tier = :tier', { ':tier': tier });
+const bucketIsFull = (now: number) => expr('attribute_not_exists(#tat) OR #tat <= :now', { ':now': now });
+const bucketHasToken = (now: number, ceiling: number) =>
   expr('#tat > :now AND #tat <= :bucketCeiling', { ':now': now, ':bucketCeiling': ceiling });
-export const leaseSlotFree = (maxConcurrent: number) =>
+const leaseSlotFree = (maxConcurrent: number) =>
   expr('size(#pending) < :maxConcurrent', { ':maxConcurrent': maxConcurrent });
-export const sessionIsNew = (sessionId: string) =>
-  expr('attribute_not_exists(#pending.#sid)', {}, sessionName(sessionId));
+const sessionIsNew = (sessionId: string) => expr('attribute_not_exists(#pending.#sid)', {}, sessionName(sessionId));
 export const sessionIsPending = (sessionId: string) =>
   expr('attribute_exists(#pending.#sid)', {}, sessionName(sessionId));
 export const sessionNotKilled = (sessionId: string) =>
@@ -41,10 +40,10 @@ export const notBlocked = (now: number) =>
 export const revIs = (rev: number) => expr('#rev = :rev', { ':rev': rev });
 
 /** Every write that adds or resolves money state bumps `rev` (the sweeper's tidy-up checks it). */
-export const bumpRev = expr('#rev = #rev + :one', { ':one': 1 });
+const bumpRev = expr('#rev = #rev + :one', { ':one': 1 });
 /** Work for the sweeper, unless it already has an earlier visit planned. */
-export const sweepNoLaterThan = (due: number) => expr('#sweepAt = if_not_exists(#sweepAt, :due)', { ':due': due });
-export const addToOutbox = (movement: Movement) =>
+const sweepNoLaterThan = (due: number) => expr('#sweepAt = if_not_exists(#sweepAt, :due)', { ':due': due });
+const addToOutbox = (movement: Movement) =>
   expr('#outbox.#mid = :movement', { ':movement': movement }, movementName(movement));
 
 export function admissionCondition(write: AdmissionWrite): Expression[] {

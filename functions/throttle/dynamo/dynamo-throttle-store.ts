@@ -71,7 +71,7 @@ import { countRejection } from './rejection-counters.js';
 import { conditional, guarded } from './store-errors.js';
 
 /** Time the writer of a movement has to project it before the sweeper does it instead. */
-export const projectionGraceMs = 5_000;
+const projectionGraceMs = 5_000;
 
 function toAccount(item: Record<string, unknown>): Account {
   const { pk: _pk, sk: _sk, ...account } = item;

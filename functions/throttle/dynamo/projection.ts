@@ -17,7 +17,7 @@ type PutRequests = Record<string, Array<{ PutRequest: { Item: Record<string, unk
 const batchLimit = 25;
 const attempts = 4;
 
-export function projectionItems(userId: string, movements: Movement[], tables: TableNames) {
+function projectionItems(userId: string, movements: Movement[], tables: TableNames) {
   const items: Array<{ table: string; item: Record<string, unknown> }> = [];
   for (const movement of movements) {
     const entry = ledgerEntryOf(movement);

@@ -10,7 +10,7 @@ const throttlingErrors = new Set([
   'LimitExceededException',
 ]);
 
-export const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
+const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 /** Runs a store call; a rule refusal passes through, anything else becomes a typed store error. */
 export async function guarded<T>(call: () => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@ import {
 } from '../local/function-url-emulator.js';
 import { defaultLocalCors } from '../local/function-url-cors.js';
 import { loadConfig } from '../functions/config.js';
-import { buildChatStreamHandler } from '../functions/chat/build-chat-stream.js';
+import { buildChatStreamHandler } from '../functions/lambda/build-chat-stream.js';
 import type { TableNames } from '../functions/shared/tables.js';
 import { benchTier } from './bench-store.js';
 

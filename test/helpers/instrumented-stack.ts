@@ -113,7 +113,7 @@ async function startInstrumentedStack(environment: Record<string, string> = {}):
   Object.assign(process.env, { LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_DEV: 'true' });
   installLocalAwsLambda();
   const { chatStreamLambda } = await import('../../functions/lambda/chat-stream-lambda.js');
-  const { buildChatStreamHandler } = await import('../../functions/chat/build-chat-stream.js');
+  const { buildChatStreamHandler } = await import('../../functions/lambda/build-chat-stream.js');
 
   const db = createDocumentClient(clientSettings);
   const stack = { requests: [] as DynamoRequest[] };

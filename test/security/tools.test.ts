@@ -13,7 +13,7 @@ import { answerApprovals, legacyAnswer } from '../helpers/tool-answers.js';
 import { LegacyChat } from '../helpers/legacy-chat-client.js';
 import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
-import { buildChatStreamHandler } from '../../functions/chat/build-chat-stream.js';
+import { buildChatStreamHandler } from '../../functions/lambda/build-chat-stream.js';
 import { ConfigError, loadConfig } from '../../functions/config.js';
 import type { Tier } from '../../functions/shared/tier.js';
 

@@ -141,10 +141,13 @@ export async function buildAdminApp(context: AdminContext): Promise<FastifyInsta
   const app = Fastify({ logger: { level: process.env.LOG_LEVEL?.toLowerCase() ?? 'info' }, ...adminServerOptions });
   // Behind @fastify/aws-lambda: each request's log lines carry the Lambda request id, as the
   // chat stream's Powertools logs do (function_request_id).
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const awsRequestId = (request as { awsLambda?: { context?: { awsRequestId?: string } } }).awsLambda?.context
       ?.awsRequestId;
-    if (awsRequestId) request.log = request.log.child({ function_request_id: awsRequestId });
+    if (!awsRequestId) return;
+    // The reply logs the request's completion with its own reference: tag both.
+    request.log = request.log.child({ function_request_id: awsRequestId });
+    reply.log = request.log;
   });
   await app.register(adminPlugin, context);
   return app;

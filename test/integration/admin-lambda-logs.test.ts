@@ -43,6 +43,7 @@ function listTiers(): LambdaFunctionURLEvent {
     method: 'GET',
     url: '/admin/tiers',
     headers: { host: 'admin.lambda-url.us-east-1.on.aws' },
+    body: undefined,
     sourceIp: '10.0.0.1',
   });
   return { ...base, requestContext: { ...base.requestContext, authorizer: { iam: operator } } as never };

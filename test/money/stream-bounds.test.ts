@@ -224,8 +224,9 @@ describe('stream bounds over 1 000 random streams', () => {
       if (session.charged > session.reserved) fail(o, `charged ${session.charged} > reserved ${session.reserved}`);
     }
     expect(failures.slice(0, 5)).toEqual([]);
-    // The sample exercises what it claims to.
-    expect(died).toBeGreaterThan(streams / 10);
-    expect(cut).toBeGreaterThan(streams / 10);
+    // The sample exercises what it claims to: a good share (about a tenth each, whatever the
+    // seed and size) of streams die mid-way and are cut by a limit.
+    expect(died).toBeGreaterThan(streams / 20);
+    expect(cut).toBeGreaterThan(streams / 20);
   }, 600_000);
 });

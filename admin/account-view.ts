@@ -7,7 +7,8 @@ import type { SettledSession } from '../functions/throttle/account.js';
 import { remainingAt } from '../functions/throttle/token-bucket.js';
 import { windowStart } from '../functions/throttle/token-window.js';
 import { abuseScore, recentSignals } from '../functions/throttle/abuse-score.js';
-import { summarizeSessions, type UsageTotals } from './usage-report.js';
+import type { UsageTotals } from '../functions/rollup/rollup-schema.js';
+import { summarizeSessions } from './usage-report.js';
 
 export interface AccountView {
   userId: string;

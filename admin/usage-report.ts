@@ -1,14 +1,9 @@
 // Usage over a time range, per user and per model, from session records and the hourly
 // refusal counters. Pure: the store supplies the records.
 import type { SettledSession } from '../functions/throttle/account.js';
+import type { UsageTotals } from '../functions/rollup/rollup-schema.js';
+import { addSession, emptyUsageTotals } from '../functions/rollup/usage-totals.js';
 import type { UsageCounters } from './admin-store.js';
-
-export interface UsageTotals {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-}
 
 export interface UsageReport {
   from: number;
@@ -20,18 +15,9 @@ export interface UsageReport {
   models: Array<UsageTotals & { model: string }>;
 }
 
-const empty = (): UsageTotals => ({ requests: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
-
-function add(totals: UsageTotals, session: SettledSession): void {
-  totals.requests += 1;
-  totals.inputTokens += session.tokensIn;
-  totals.outputTokens += session.tokensOut;
-  totals.cost += session.charged;
-}
-
 export function summarizeSessions(sessions: SettledSession[]): UsageTotals {
-  const totals = empty();
-  for (const session of sessions) add(totals, session);
+  const totals = emptyUsageTotals();
+  for (const session of sessions) addSession(totals, session);
   return totals;
 }
 
@@ -50,11 +36,11 @@ export function usageReport(
     UsageTotals & { rejections: Record<string, number>; models: Map<string, UsageTotals> }
   >();
   const models = new Map<string, UsageTotals>();
-  const totals = { ...empty(), rejections: {} as Record<string, number> };
+  const totals = { ...emptyUsageTotals(), rejections: {} as Record<string, number> };
   const userEntry = (userId: string) => {
     let entry = users.get(userId);
     if (!entry) {
-      entry = { ...empty(), rejections: {}, models: new Map() };
+      entry = { ...emptyUsageTotals(), rejections: {}, models: new Map() };
       users.set(userId, entry);
     }
     return entry;
@@ -62,11 +48,11 @@ export function usageReport(
   for (const session of sessions) {
     if (session.startedAt < from || session.startedAt > to) continue;
     const user = userEntry(session.userId);
-    add(user, session);
-    add(totals, session);
+    addSession(user, session);
+    addSession(totals, session);
     for (const map of [user.models, models]) {
-      if (!map.has(session.model)) map.set(session.model, empty());
-      add(map.get(session.model)!, session);
+      if (!map.has(session.model)) map.set(session.model, emptyUsageTotals());
+      addSession(map.get(session.model)!, session);
     }
   }
   for (const counter of counters) {

@@ -9,7 +9,6 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  loadPartitions,
   loadSamplesKey,
   rejectionCounterKey,
   rejectionShardCount,
@@ -20,6 +19,7 @@ import { sessionIndexes, type TableNames } from '../shared/tables.js';
 import { settledSessionSchema, type SettledSession } from '../throttle/account.js';
 import { anyOf, expr, expressionInput } from '../throttle/dynamo/expression.js';
 import { conditional, guarded } from '../throttle/dynamo/store-errors.js';
+import { readLoadGauges } from '../throttle/dynamo/load-gauges.js';
 import { hourRollupSchema, loadSampleSchema, type HourRollup, type LoadSample } from './rollup-schema.js';
 
 /** A container's gauge counts while it is this fresh (containers write about every 10 s). */
@@ -84,23 +84,9 @@ export class DynamoRollupStore {
 
   /** Streams running now: the sum over the containers whose gauge is fresh. */
   async activeStreams(now: number): Promise<LoadSample> {
-    const pages = await Promise.all(
-      loadPartitions.map((pk) =>
-        guarded(() =>
-          this.db.send(
-            new QueryCommand({
-              TableName: this.tables.credits,
-              KeyConditionExpression: '#pk = :pk',
-              FilterExpression: '#at >= :fresh',
-              ExpressionAttributeNames: { '#pk': 'pk', '#at': 'at' },
-              ExpressionAttributeValues: { ':pk': pk, ':fresh': now - loadFreshMs },
-            }),
-          ),
-        ),
-      ),
-    );
-    const gauges = pages.flatMap((page) => page.Items ?? []);
-    const sum = (name: string) => gauges.reduce((total, gauge) => total + Math.max(0, Number(gauge[name]) || 0), 0);
+    const gauges = await readLoadGauges(this.db, this.tables.credits, now - loadFreshMs);
+    const sum = (name: 'active' | 'capacity') =>
+      gauges.reduce((total, gauge) => total + Math.max(0, gauge[name] || 0), 0);
     return { at: now, active: sum('active'), capacity: sum('capacity'), containers: gauges.length };
   }
 

@@ -3,19 +3,11 @@
 // job's recomputation idempotent however often a session record was projected.
 import type { SettledSession } from '../throttle/account.js';
 import { topUsersPerHour, type HourRollup, type UsageTotals } from './rollup-schema.js';
-
-const empty = (): UsageTotals => ({ requests: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
-
-function add(totals: UsageTotals, session: SettledSession): void {
-  totals.requests += 1;
-  totals.inputTokens += session.tokensIn;
-  totals.outputTokens += session.tokensOut;
-  totals.cost += session.charged;
-}
+import { addSession, emptyUsageTotals } from './usage-totals.js';
 
 function addTo(groups: Record<string, UsageTotals>, key: string, session: SettledSession): void {
-  groups[key] ??= empty();
-  add(groups[key], session);
+  groups[key] ??= emptyUsageTotals();
+  addSession(groups[key], session);
 }
 
 export function rollupHour(
@@ -27,13 +19,13 @@ export function rollupHour(
 ): HourRollup {
   // A session is counted once however many times its record was written: by its id.
   const unique = [...new Map(sessions.map((s) => [s.sessionId, s])).values()];
-  const totals = empty();
+  const totals = emptyUsageTotals();
   const byTier: Record<string, UsageTotals> = {};
   const byModel: Record<string, UsageTotals> = {};
   const byUser: Record<string, UsageTotals> = {};
   const endReasons: Record<string, number> = {};
   for (const session of unique) {
-    add(totals, session);
+    addSession(totals, session);
     addTo(byTier, session.tier, session);
     addTo(byModel, session.model, session);
     addTo(byUser, session.userId, session);

@@ -10,14 +10,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  accountKey,
-  loadKey,
-  loadPartitions,
-  sweepShardOf,
-  sweepShards,
-  userIdOfPartition,
-} from '../../shared/keys.js';
+import { accountKey, loadKey, sweepShardOf, sweepShards, userIdOfPartition } from '../../shared/keys.js';
 import { creditIndexes, type TableNames } from '../../shared/tables.js';
 import { tierSchema, type Tier } from '../../shared/tier.js';
 import { accountSchema, maxBalance, type Account, type Movement } from '../account.js';
@@ -68,6 +61,7 @@ import {
 import { allOf, expr, expressionInput, update } from './expression.js';
 import { writeProjections } from './projection.js';
 import { countRejection } from './rejection-counters.js';
+import { readLoadGauges } from './load-gauges.js';
 import { conditional, guarded } from './store-errors.js';
 
 /** Time the writer of a movement has to project it before the sweeper does it instead. */
@@ -329,30 +323,8 @@ export class DynamoThrottleStore implements ThrottleStore, LoadStore {
     );
   }
 
-  async readLoad(since: number): Promise<LoadPublication[]> {
-    const pages = await Promise.all(
-      loadPartitions.map((pk) =>
-        guarded(() =>
-          this.db.send(
-            new QueryCommand({
-              TableName: this.tables.credits,
-              KeyConditionExpression: '#pk = :pk',
-              FilterExpression: '#at >= :since',
-              ExpressionAttributeNames: { '#pk': 'pk', '#at': 'at' },
-              ExpressionAttributeValues: { ':pk': pk, ':since': since },
-            }),
-          ),
-        ),
-      ),
-    );
-    return pages.flatMap((page) =>
-      (page.Items ?? []).map((item) => ({
-        containerId: String(item.containerId),
-        active: Number(item.active),
-        capacity: Number(item.capacity),
-        at: Number(item.at),
-      })),
-    );
+  readLoad(since: number): Promise<LoadPublication[]> {
+    return readLoadGauges(this.db, this.tables.credits, since);
   }
 
   async recordRejection(userId: string, reason: string, now: number): Promise<void> {

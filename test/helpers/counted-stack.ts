@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
-import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+// The benchmark's counting proxy: the same HTTP-level count (retries included) in tests and bench.
+import { startCountingProxy, type CountingProxy } from '../../bench/counting-proxy.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface CountedStack {
@@ -25,8 +26,8 @@ export function useCountedStack(environment: Record<string, string>): () => Coun
   let counted: CountedStack | undefined;
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamo();
-    counter = await startCountingProxy(dynamo.port);
-    outage = await startTcpProxy(counter.port);
+    counter = await startCountingProxy(dynamo.endpoint);
+    outage = await startTcpProxy(Number(new URL(counter.endpoint).port));
     const jwtSecret = randomBytes(32).toString('base64url');
     const stack = await startLocalStack({
       jwtSecret,
@@ -36,10 +37,10 @@ export function useCountedStack(environment: Record<string, string>): () => Coun
       sweepIntervalMs: 0,
       environment: { LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true', ...environment },
     });
-    const requests = counter.requests;
+    const { seen } = counter;
     counted = {
       stack,
-      storeRequests: () => requests.length,
+      storeRequests: () => seen.length,
       modelRequests: () => stack.model.stats.requests,
       outage,
       jwtSecret,

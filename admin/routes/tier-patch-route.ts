@@ -2,10 +2,10 @@
 // the result is validated as a whole, as a PUT would be.
 import { z } from 'zod';
 import { httpError } from '../../functions/http/errors.js';
-import { tierLimitsSchema, tierProblems } from '../../functions/shared/tier.js';
+import { tierLimitsSchema } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierName, tierResponse } from '../schemas.js';
-import { runningVariantProblems } from '../experiment-tier-guard.js';
+import { assertTierRunsHere } from '../tier-deployment-check.js';
 
 // Every limit optional and without its default: a field left out keeps the tier's value.
 const optionalWithoutDefault = (schema: z.ZodType) =>
@@ -18,10 +18,8 @@ const tierPatchBody = z
   )
   .meta({ id: 'TierPatch', description: 'Some of a tier’s limits; the others keep their values' });
 
-export function tierPatchRoute(
-  app: AdminApp,
-  { store, experiments, catalog, streamTimeoutSeconds, clock }: AdminContext,
-): void {
+export function tierPatchRoute(app: AdminApp, context: AdminContext): void {
+  const { store, clock } = context;
   app.patch(
     '/admin/tiers/:name',
     {
@@ -45,20 +43,8 @@ export function tierPatchRoute(
         const fields = Object.fromEntries(merged.error.issues.map((i) => [i.path.join('.'), i.message]));
         throw httpError(400, 'invalid_tier', 'the changed tier is not valid', { details: { fields } });
       }
-      const deployment = { catalog: await catalog.current(), streamTimeoutSeconds };
-      const changed = { ...merged.data, name: existing.name };
-      // A running experiment's variants must stay valid on the changed tier, as for a PUT.
-      const fields = {
-        ...tierProblems(merged.data, deployment),
-        ...(await runningVariantProblems(experiments, changed, deployment)),
-      };
-      if (Object.keys(fields).length) {
-        const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
-        throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {
-          details: { fields },
-        });
-      }
       const tier = { ...merged.data, name: existing.name };
+      await assertTierRunsHere(context, tier); // as for a PUT, running experiment included
       await store.putTier(tier);
       await store.audit({
         at: clock(),

@@ -2,15 +2,12 @@
 // while users are assigned).
 import { z } from 'zod';
 import { httpError } from '../../functions/http/errors.js';
-import { tierProblems } from '../../functions/shared/tier.js';
 import type { AdminApp, AdminContext } from '../admin-context.js';
 import { errorBody, tierBody, tierName, tierResponse } from '../schemas.js';
-import { runningVariantProblems } from '../experiment-tier-guard.js';
+import { assertTierRunsHere } from '../tier-deployment-check.js';
 
-export function tierRoutes(
-  app: AdminApp,
-  { store, experiments, catalog, streamTimeoutSeconds, defaultTier, clock }: AdminContext,
-): void {
+export function tierRoutes(app: AdminApp, context: AdminContext): void {
+  const { store, defaultTier, clock } = context;
   app.get(
     '/admin/tiers',
     {
@@ -49,17 +46,7 @@ export function tierRoutes(
     },
     async (request) => {
       const tier = { ...request.body, name: request.params.name };
-      const deployment = { catalog: await catalog.current(), streamTimeoutSeconds };
-      const fields = {
-        ...tierProblems(request.body, deployment),
-        ...(await runningVariantProblems(experiments, tier, deployment)),
-      };
-      if (Object.keys(fields).length) {
-        const reasons = Object.entries(fields).map(([field, problem]) => `${field} ${problem}`);
-        throw httpError(400, 'invalid_tier', `the tier cannot be used on this deployment: ${reasons.join('; ')}`, {
-          details: { fields },
-        });
-      }
+      await assertTierRunsHere(context, tier);
       await store.putTier(tier);
       await store.audit({
         at: clock(),

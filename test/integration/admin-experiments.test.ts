@@ -136,6 +136,11 @@ describe('admin API: experiments', () => {
     expect(edit.body.error.fields).toEqual({
       [`experiment.${experiment.id}.variants.1.limits.burst`]: 'must be at most requestsPerHour',
     });
+    // A partial edit (PATCH, `tiers put` with some limits) is held to the same rule.
+    const patch = await admin<ErrorBody>(stack(), `/tiers/${tier}`, { method: 'PATCH', body: { requestsPerHour: 20 } });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.fields).toEqual(edit.body.error.fields);
+    expect((await admin<{ requestsPerHour: number }>(stack(), `/tiers/${tier}`)).body.requestsPerHour).toBe(60);
     await stop(experiment.id);
     expect(
       (await admin(stack(), `/tiers/${tier}`, { method: 'PUT', body: { ...limits, requestsPerHour: 20 } })).status,

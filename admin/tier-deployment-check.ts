@@ -10,7 +10,7 @@ import { tierProblems } from '../functions/shared/tier.js';
 import type { AdminContext } from './admin-context.js';
 
 /** Field errors (`experiment.<id>.variants.<i>.limits.<field>`) the edited tier would cause. */
-export async function runningVariantProblems(
+async function runningVariantProblems(
   experiments: ExperimentStore,
   tier: Tier,
   deployment: { catalog: ModelCatalog; streamTimeoutSeconds?: number },

@@ -11,11 +11,9 @@ import {
 } from '../../local/embedded-dynamodb.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import type { MonitoredPart } from '../../functions/chat/stream-gate.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
-import { noMetrics, quietLogger } from '../helpers/quiet.js';
-import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
+import { StoreFixtures } from '../helpers/store-fixtures.js';
+import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
 
 const suffix = randomUUID().slice(0, 8);
 const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
@@ -59,26 +57,13 @@ async function pacedStream(tierLimits: { tokensPerMinute: number; maxStreamSecon
     reportEverySeconds: 60,
   });
   const { time, clock, sleep } = virtualTime();
-  const throttler = new StreamingThrottler({
+  const throttler = testThrottler({
     store,
-    catalog: fixedCatalog(testCatalog),
     defaultTier: 'free',
-    signupCredits: 0,
-    tierCacheMs: 0,
-    failOpen: false,
-    logger: quietLogger,
-    metrics: noMetrics,
     clock,
     sleep,
   });
-  const stream = await throttler.admit({
-    requestId: randomUUID(),
-    userId,
-    model: { provider: 'local', modelId: 'local-small' },
-    inputTokens: 10,
-    features: [],
-    toolsRequested: false,
-  });
+  const stream = await throttler.admit(localAdmission(userId));
   const monitor = stream.monitor(() => undefined);
   const writer = monitor.writable.getWriter();
   const out: Array<{ part: MonitoredPart; at: number }> = [];

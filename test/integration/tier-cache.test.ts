@@ -7,7 +7,6 @@ import type { Tier } from '../../functions/shared/tier.js';
 import type { AdmissionWrite } from '../../functions/throttle/admission.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import type { AdmitResult } from '../../functions/throttle/throttle-store.js';
 import {
   createTables,
@@ -15,9 +14,8 @@ import {
   startEmbeddedDynamo,
   type EmbeddedDynamo,
 } from '../../local/embedded-dynamodb.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
-import { noMetrics, quietLogger } from '../helpers/quiet.js';
-import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
+import { StoreFixtures, testTier } from '../helpers/store-fixtures.js';
+import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
 
 /** The store, recording the order of tier reads and admission writes. */
 class RecordingStore extends DynamoThrottleStore {
@@ -60,27 +58,15 @@ describe('tier cache', () => {
     const { userId, tier } = await fixtures.userOnNewTier({ maxTokensPerRequest: 500 });
     const store = new RecordingStore(db, tables);
     let now = Date.now();
-    const throttler = new StreamingThrottler({
+    const throttler = testThrottler({
       store,
-      catalog: fixedCatalog(testCatalog),
       defaultTier: tier.name,
-      signupCredits: 0,
       tierCacheMs: 1_000,
-      failOpen: false,
-      logger: quietLogger,
-      metrics: noMetrics,
       clock: () => now,
     });
     const admit = async () => {
       store.calls = [];
-      const stream = await throttler.admit({
-        requestId: randomUUID(),
-        userId,
-        model: { provider: 'local', modelId: 'local-small' },
-        inputTokens: 10,
-        features: [],
-        toolsRequested: false,
-      });
+      const stream = await throttler.admit(localAdmission(userId));
       await stream.finish('completed');
       return stream.maxOutputTokens;
     };

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { StreamPart } from '../../functions/chat/stream-gate.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import type { ReportAnswer, UsageReport } from '../../functions/throttle/throttle-store.js';
 import {
   createTables,
@@ -14,9 +13,8 @@ import {
   startEmbeddedDynamo,
   type EmbeddedDynamo,
 } from '../../local/embedded-dynamodb.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
-import { noMetrics, quietLogger } from '../helpers/quiet.js';
-import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
+import { StoreFixtures } from '../helpers/store-fixtures.js';
+import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
 
 class CountingStore extends DynamoThrottleStore {
   reports = 0;
@@ -64,25 +62,13 @@ describe('usage reports', () => {
     );
     const store = new CountingStore(db, tables);
     let now = Date.now();
-    const throttler = new StreamingThrottler({
+    const throttler = testThrottler({
       store,
-      catalog: fixedCatalog(testCatalog),
       defaultTier: tier.name,
-      signupCredits: 0,
       tierCacheMs: 60_000,
-      failOpen: false,
-      logger: quietLogger,
-      metrics: noMetrics,
       clock: () => now,
     });
-    const stream = await throttler.admit({
-      requestId: randomUUID(),
-      userId,
-      model: { provider: 'local', modelId: 'local-small' },
-      inputTokens: 10,
-      features: [],
-      toolsRequested: false,
-    });
+    const stream = await throttler.admit(localAdmission(userId));
     const monitor = stream.monitor(() => undefined);
     const writer = monitor.writable.getWriter();
     const reader = monitor.readable.getReader();

@@ -5,7 +5,6 @@
 // answer, throttling, duplicate delivery, partial batches). It drives the real throttle
 // code against a real DynamoDB-compatible server; the caller checks invariants after every
 // step and at the end. Shared by the short run in `npm test` and the long soak.
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { accountKey } from '../../functions/shared/keys.js';
@@ -13,14 +12,13 @@ import type { StreamPart } from '../../functions/chat/stream-gate.js';
 import type { AdmittedStream } from '../../functions/chat/stream-gate.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
+import type { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import { sweep } from '../../functions/throttle/sweeper.js';
 import type { TableNames } from '../../functions/shared/tables.js';
 import { localAwsCredentials } from '../../local/embedded-dynamodb.js';
 import { type Fault, injectFaults, type FaultInjector } from '../helpers/dynamo-faults.js';
-import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
-import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
+import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
 
 export const reportEveryTokens = 20;
 export const maxPartTokens = 30;
@@ -148,15 +146,9 @@ export function createWorld(endpoint: string, tables: TableNames, users: string[
     const db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
     const store = new DynamoThrottleStore(db, tables);
     return {
-      throttler: new StreamingThrottler({
+      throttler: testThrottler({
         store,
-        catalog: fixedCatalog(testCatalog),
         defaultTier: tiers[0]!,
-        signupCredits: 0,
-        tierCacheMs: 0,
-        failOpen: false,
-        logger: quietLogger,
-        metrics: noMetrics,
         admissionBudgetMs: 2_000,
         clock,
       }),
@@ -195,14 +187,7 @@ export function createWorld(endpoint: string, tables: TableNames, users: string[
     const userId = users[userIndex]!;
     let stream: AdmittedStream;
     try {
-      stream = await container.throttler.admit({
-        requestId: randomUUID(),
-        userId,
-        model: { provider: 'local', modelId: 'local-small' },
-        inputTokens: 10,
-        features: [],
-        toolsRequested: false,
-      });
+      stream = await container.throttler.admit(localAdmission(userId));
     } catch {
       return; // refused, or the store failed: both are fine for money
     }

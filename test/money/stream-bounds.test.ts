@@ -16,14 +16,13 @@ import {
 } from '../../local/embedded-dynamodb.js';
 import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
-import { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
+import type { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import { sweep } from '../../functions/throttle/sweeper.js';
 import type { AdmittedStream, StreamPart } from '../../functions/chat/stream-gate.js';
 import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
-import { noMetrics, quietLogger } from '../helpers/quiet.js';
 import { limitReasons } from '../../functions/shared/reasons.js';
 import type { SettledSession } from '../../functions/throttle/account.js';
-import { fixedCatalog } from '../../functions/catalog/catalog-source.js';
+import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
 
 const streams = Number(process.env.BOUNDS_STREAMS ?? 1_000);
 const seed = Number(process.env.FC_SEED ?? 20261125);
@@ -106,14 +105,7 @@ async function runStream(throttler: StreamingThrottler, spec: Spec, userId: stri
   const outcome: Outcome = { spec, userId, sent: 0, died: false };
   let stream: AdmittedStream;
   try {
-    stream = await throttler.admit({
-      requestId: randomUUID(),
-      userId,
-      model: { provider: 'local', modelId: 'local-small' },
-      inputTokens: 10,
-      features: [],
-      toolsRequested: false,
-    });
+    stream = await throttler.admit(localAdmission(userId));
   } catch {
     return outcome; // refused: nothing streamed, nothing reserved
   }
@@ -153,15 +145,10 @@ async function runStream(throttler: StreamingThrottler, spec: Spec, userId: stri
 describe('stream bounds over 1 000 random streams', () => {
   it('never passes a limit, stops less than a part short, and bills within the documented bounds', async () => {
     const specs = fc.sample(specArbitrary, { numRuns: streams, seed });
-    const throttler = new StreamingThrottler({
+    const throttler = testThrottler({
       store,
-      catalog: fixedCatalog(testCatalog),
       defaultTier: tierNames[0]!,
-      signupCredits: 0,
       tierCacheMs: 60_000,
-      failOpen: false,
-      logger: quietLogger,
-      metrics: noMetrics,
       clock: () => clockNow,
     });
     // Users run side by side, each its streams one after another (on its own tier and balance).

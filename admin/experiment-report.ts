@@ -5,7 +5,7 @@ import type { ExperimentRecord, VariantLimits } from '../functions/experiments/e
 import type { MemberCounters } from '../functions/experiments/experiment-store.js';
 import type { SettledSession } from '../functions/throttle/account.js';
 
-interface VariantReport {
+export interface VariantReport {
   name: string;
   share: number;
   limits: VariantLimits;

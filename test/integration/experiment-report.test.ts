@@ -9,24 +9,13 @@ import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
 import { testCatalog } from '../helpers/store-fixtures.js';
 import { usersIn } from '../helpers/experiment-fixtures.js';
+import type { VariantReport } from '../../admin/experiment-report.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
   environment: { MODEL_CATALOG: JSON.stringify(testCatalog), TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
 });
 
-interface VariantReport {
-  name: string;
-  users: number;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-  refused: number;
-  rejections: Record<string, number>;
-  upgrades: number;
-  upgradesTo: Record<string, number>;
-}
 type Report = { experiment: { status: string }; variants: VariantReport[] };
 
 const tierLimits = {

@@ -450,6 +450,31 @@ describe('a tier the deployment cannot run is refused with the reason; the store
     expect((await call<Tier>(`/tiers/${name}`)).body).toEqual(stored);
   });
 
+  it.each(deploymentRules)(
+    'refuses a partial edit (PATCH) that leaves %s (400 invalid_tier)',
+    async (_, change, fields) => {
+      const name = uid('tier');
+      expect((await call(`/tiers/${name}`, { method: 'PUT', body: valid })).status).toBe(200);
+      const stored = (await call<Tier>(`/tiers/${name}`)).body;
+
+      const refused = await call<ErrorBody>(`/tiers/${name}`, { method: 'PATCH', body: change });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toEqual(expect.objectContaining({ type: 'invalid_tier', fields }));
+      expect(writes(refused.requests)).toEqual([]);
+      expect((await call<Tier>(`/tiers/${name}`)).body).toEqual(stored);
+    },
+  );
+
+  it('refuses a partial edit out of bounds before any store request, and one of a tier that does not exist', async () => {
+    const name = uid('tier');
+    expect((await call(`/tiers/${name}`, { method: 'PUT', body: valid })).status).toBe(200);
+    const outOfBounds = await expectRefused(`/tiers/${name}`, { method: 'PATCH', body: { burst: 0 } });
+    expect(outOfBounds.type).toBe('invalid_request');
+    const missing = await call<ErrorBody>(`/tiers/${uid('none')}`, { method: 'PATCH', body: { burst: 5 } });
+    expect(missing.status).toBe(404);
+    expect(writes(missing.requests)).toEqual([]);
+  });
+
   it('takes a stream exactly as long as the margin allows', async () => {
     const name = uid('tier');
     const put = await call<Tier>(`/tiers/${name}`, { method: 'PUT', body: { ...valid, maxStreamSeconds: margin } });

@@ -102,7 +102,8 @@ export function resolutionOf(facts: ResolutionFacts): Resolution {
  * A stream whose Lambda died is charged what it reported plus what it may have sent since:
  * its prompt as last reported, and its whole output allowance (a stream never sends past
  * the allowance it reported). So it is never charged less than it sent, and at most one
- * report interval (`reportEveryTokens`, plus the part that crossed it) more.
+ * report interval (`reportEveryTokens`) and the report-ahead lead (at most another
+ * interval), plus the part that crossed them, more.
  */
 export function deadStreamResolution(
   userId: string,

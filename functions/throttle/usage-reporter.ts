@@ -2,10 +2,13 @@
 // promises of the future: a report grants the stream an output allowance, and the stream
 // never sends past the allowance the store has acknowledged. So if the Lambda dies, the
 // reservation's last report bounds what the stream may have sent, and the sweeper
-// charges exactly that bound. Each report grants `reportEveryTokens` beyond what is sent;
-// the next one goes out ahead, while there is still room for the next part and for what
-// streams during a report's round trip, so a healthy stream does not wait for it and
-// reports about once per `reportEveryTokens` (at most 4 times per 3 intervals).
+// charges exactly that bound. A report goes out `lead` tokens before the allowance runs
+// out and grants one interval (`reportEveryTokens`) plus that lead beyond what is sent:
+// reports come once per interval, and while one is in flight the stream has the lead to
+// send. The lead is what streams during a report's round trip (twice, and room for the
+// next part), at most one interval: so a healthy stream does not wait for its reports,
+// even when answers come back slowly (a busy store or a busy process), and a dead
+// stream is charged at most two intervals (plus a part) beyond what it sent.
 import type { ReportAnswer, ThrottleStore, UsageReport } from './throttle-store.js';
 import type { TokenUsage } from './usage-tally.js';
 
@@ -30,7 +33,7 @@ export class UsageReporter {
   lastReportAt: number;
   private inFlight?: Promise<ReportOutcome>;
   private readonly startedAt: number;
-  /** What the report-ahead rule knows of the stream: its largest part and a report's round trip. */
+  /** What the report-ahead rule knows of the stream: its largest part and a report's (slowest recent) round trip. */
   private largestPart = 0;
   private lastSent = 0;
   private roundTripMs = 0;
@@ -43,6 +46,8 @@ export class UsageReporter {
     this.leaseUntil = initial.leaseUntil;
     this.lastReportAt = initial.reportedAt;
     this.startedAt = initial.reportedAt;
+    // The admission was the first report: its round trip is the first estimate.
+    this.roundTripMs = Math.max(0, settings.clock() - initial.reportedAt);
   }
 
   /** Whether `sent` output tokens fit the acknowledged allowance. */
@@ -50,21 +55,22 @@ export class UsageReporter {
     return sent <= this.acknowledged;
   }
 
-  /** The allowance to ask for when `sent` tokens are (about to be) out. */
+  /** The allowance to ask for when `sent` tokens are (about to be) out: one interval and the lead beyond them. */
   private allowanceFor(sent: number): number {
-    return Math.min(this.settings.maxOutputTokens, Math.max(this.acknowledged, sent + this.settings.reportEveryTokens));
+    const ahead = this.settings.reportEveryTokens + this.lead(sent);
+    return Math.min(this.settings.maxOutputTokens, Math.max(this.acknowledged, sent + ahead));
   }
 
   /**
    * Tokens to report ahead by: room for the next part (twice the largest so far) and for what
-   * streams at the stream's rate during a report's round trip (twice), at most a quarter of an
-   * interval: when answers come back slowly (a busy store, or a busy process reading them late)
-   * the stream pauses at its allowance instead of reporting more often, which would add to both.
+   * streams at the stream's rate during a report's round trip (twice), at most one interval
+   * (which bounds a dead stream's bill). The grant carries the lead too, so reports stay once
+   * per interval however slowly answers come back.
    */
   private lead(sent: number): number {
     const elapsedMs = this.settings.clock() - this.startedAt;
     const streamedPerRoundTrip = elapsedMs > 0 ? (sent / elapsedMs) * this.roundTripMs : 0;
-    return Math.min(this.settings.reportEveryTokens / 4, 2 * this.largestPart + Math.ceil(2 * streamedPerRoundTrip));
+    return Math.min(this.settings.reportEveryTokens, 2 * this.largestPart + Math.ceil(2 * streamedPerRoundTrip));
   }
 
   /** Whether to report ahead now (called after each part that sent tokens), so the stream does not wait at the allowance. */
@@ -91,7 +97,8 @@ export class UsageReporter {
     this.lastReportAt = now;
     const sending = store.report(userId, sessionId, report).then(
       (answer): ReportOutcome => {
-        this.roundTripMs = clock() - now;
+        // The slowest recent round trip: one slow answer is seldom alone.
+        this.roundTripMs = Math.max(clock() - now, this.roundTripMs / 2);
         if (answer.state === 'live') {
           this.acknowledged = Math.max(this.acknowledged, report.allowanceOut);
           this.leaseUntil = report.leaseUntil;

@@ -1,6 +1,8 @@
 // How often a healthy stream reports: about once per `reportEveryTokens`, each report sent
 // ahead of the allowance running out, and no timed report while reports by tokens keep
-// the lease fresh. (Dead-stream billing bounds are in test/money/stream-bounds.test.ts.)
+// the lease fresh; when answers come back slowly, reports go out further ahead, so the
+// stream still does not wait for them and still reports once per interval.
+// (Dead-stream billing bounds are in test/money/stream-bounds.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { StreamPart } from '../../functions/chat/stream-gate.js';
@@ -29,6 +31,37 @@ class CountingStore extends DynamoThrottleStore {
   async answered(): Promise<void> {
     await Promise.all(this.inFlight);
     await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A store whose report answers come back `roundTripMs` (of the stream's clock) after they were asked. */
+class LateAnsweringStore extends DynamoThrottleStore {
+  reports = 0;
+  roundTripMs = 0;
+  private readonly atStore = new Set<Promise<unknown>>();
+  private held: Array<{ dueAt: number; hand: () => void }> = [];
+  override async report(userId: string, sessionId: string, report: UsageReport): Promise<ReportAnswer> {
+    this.reports += 1;
+    const asked = super.report(userId, sessionId, report);
+    this.atStore.add(asked);
+    const answer = await asked.finally(() => this.atStore.delete(asked));
+    await new Promise<void>((hand) => this.held.push({ dueAt: report.now + this.roundTripMs, hand }));
+    return answer;
+  }
+  /** When the earliest held answer is due. */
+  get nextDueAt(): number | undefined {
+    return this.held[0]?.dueAt;
+  }
+  /** Every report sent so far has been answered by the store, and the stream has taken what was handed over. */
+  async quiet(): Promise<void> {
+    await Promise.all(this.atStore);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  /** Hands over the answers due by `now`. */
+  release(now: number): void {
+    const due = this.held.filter((answer) => answer.dueAt <= now);
+    this.held = this.held.filter((answer) => answer.dueAt > now);
+    for (const answer of due) answer.hand();
   }
 }
 
@@ -99,5 +132,60 @@ describe('usage reports', () => {
     // The admission grants the first interval; then one report per interval, sent a part or two early.
     expect(store.reports).toBeLessThanOrEqual(tokens / reportEveryTokens);
     expect(store.reports).toBeGreaterThanOrEqual(tokens / reportEveryTokens - 1);
+  });
+
+  it('go out further ahead when answers come back slowly, so the stream does not wait for them', async () => {
+    const reportEveryTokens = 32;
+    const { userId, tier } = await fixtures.userOnNewTier(
+      { reportEveryTokens, reportEverySeconds: 60, maxTokensPerRequest: 10_000 },
+      1_000_000,
+    );
+    const store = new LateAnsweringStore(db, tables);
+    let now = Date.now();
+    const throttler = testThrottler({ store, defaultTier: tier.name, tierCacheMs: 60_000, clock: () => now });
+    const stream = await throttler.admit(localAdmission(userId));
+    const monitor = stream.monitor(() => undefined);
+    const writer = monitor.writable.getWriter();
+    const reader = monitor.readable.getReader();
+    // A steady stream, one token per part 10 ms apart, whose report answers come back 120 ms
+    // after they were asked: 12 tokens stream meanwhile, more than a quarter of an interval.
+    store.roundTripMs = 120;
+    const tokens = 20 * reportEveryTokens;
+    let waited = 0;
+    for (let i = 0; i < tokens; i++) {
+      now += 10;
+      store.release(now);
+      let out = false;
+      const write = writer.write({ type: 'text-delta', id: '0', text: ' w' } satisfies StreamPart);
+      const part = reader.read().then(() => {
+        out = true;
+      });
+      await store.quiet();
+      // A part that is not out while the store has answered everything waits for a held answer:
+      // the stream's time goes on until that answer comes back.
+      if (!out) waited += 1;
+      while (!out) {
+        now = Math.max(now, store.nextDueAt ?? now);
+        store.release(now);
+        await store.quiet();
+      }
+      await part;
+      await write;
+    }
+    await writer.close();
+    const finishing = stream.finish('completed');
+    let finished = false;
+    void finishing.then(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await store.quiet();
+      store.release(Number.POSITIVE_INFINITY);
+    }
+
+    // The admission's round trip took no time on this clock, so only the first report, sent
+    // before a round trip was measured, may leave the stream waiting.
+    expect(waited).toBeLessThanOrEqual(1);
+    expect(store.reports).toBeLessThanOrEqual(tokens / reportEveryTokens + 1);
   });
 });

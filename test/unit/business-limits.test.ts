@@ -1,7 +1,8 @@
 // Decision tables of business-aware throttling: load curves and their boundaries, tier
 // priority, trust-score decay and thresholds, pacing, and the budget warning.
 import { describe, expect, it } from 'vitest';
-import { defaultTiers, tierSchema, type Tier } from '../../functions/shared/tier.js';
+import { defaultTiers } from '../../functions/shared/default-tiers.js';
+import { tierSchema, type Tier } from '../../functions/shared/tier.js';
 import { loadFactor, priorityProblems } from '../../functions/shared/tier-policies.js';
 import { effectiveTier } from '../../functions/throttle/effective-tier.js';
 import { abuseScore, blockMs, signalKey, signalWrite } from '../../functions/throttle/abuse-score.js';

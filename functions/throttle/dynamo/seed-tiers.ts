@@ -1,7 +1,8 @@
 // Writes the default tiers where they are missing (an operator's edits are kept).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultTiers, type Tier } from '../../shared/tier.js';
+import { defaultTiers } from '../../shared/default-tiers.js';
+import type { Tier } from '../../shared/tier.js';
 
 export async function seedTiers(
   db: DynamoDBDocumentClient,

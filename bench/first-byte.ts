@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './bench-context.js';
 import { bareUpdate } from './bench-store.js';
 import { median, spreadOf, timed, type Spread } from './stats.js';
-import { streamOnce } from './stream-client.js';
 
 export interface FirstByteResult {
   /** (throttled − unthrottled) ÷ bare UpdateItem, per repetition. */
@@ -21,6 +20,9 @@ export interface FirstByteResult {
 const prompt = '20 words';
 
 export async function firstByte(context: BenchContext, rounds = 80): Promise<FirstByteResult> {
+  // Measured by the client process: the first byte as it arrives, not when this process gets to it.
+  const firstByteOf = async (url: string, token: string) =>
+    (await context.client.streams(url, [token], prompt)).outcomes[0]!.firstByteMs;
   const throttled = await context.handler(true);
   const unthrottled = await context.handler(false);
   const bare = bareUpdate(context.store.client(), context.store.tables);
@@ -28,8 +30,8 @@ export async function firstByte(context: BenchContext, rounds = 80): Promise<Fir
   const tokens = await Promise.all(users.map((user) => context.token(user)));
   try {
     // Warm-up: accounts created and known to the container, connections open, code hot.
-    for (const token of tokens) await streamOnce(throttled.url, token, prompt);
-    for (const token of tokens) await streamOnce(unthrottled.url, token, prompt);
+    for (const token of tokens) await firstByteOf(throttled.url, token);
+    for (const token of tokens) await firstByteOf(unthrottled.url, token);
     for (const user of users) await bare(user);
     await throttled.idle();
 
@@ -48,11 +50,11 @@ export async function firstByte(context: BenchContext, rounds = 80): Promise<Fir
         const i = (repetition * rounds + round) % users.length;
         const tasks = [
           async () => {
-            t.push((await streamOnce(throttled.url, tokens[i]!, prompt)).firstByteMs);
+            t.push(await firstByteOf(throttled.url, tokens[i]!));
             await throttled.idle();
           },
           async () => {
-            u.push((await streamOnce(unthrottled.url, tokens[i]!, prompt)).firstByteMs);
+            u.push(await firstByteOf(unthrottled.url, tokens[i]!));
             await unthrottled.idle();
           },
           async () => b.push(await timed(() => bare(users[i]!))),

@@ -6,6 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { admissions } from './admissions.js';
 import { benchContext } from './bench-context.js';
+import { spawnStreamClient } from './client-process.js';
 import { startBenchStore } from './bench-store.js';
 import { coldStart } from './cold-start.js';
 import { devLoad } from './dev-load.js';
@@ -37,8 +38,11 @@ console.log(
 );
 const store = await startBenchStore();
 const model = await spawnModelServer({ tokensPerSecond: 0 });
-const context = benchContext(store, model.url, repetitions);
-console.log(`Store: ${store.description}. Model: local model server at full speed in its own process.`);
+const client = await spawnStreamClient();
+const context = benchContext(store, model.url, client, repetitions);
+console.log(
+  `Store: ${store.description}. Model: local model server at full speed in its own process. Streams are read by a client in a process of its own.`,
+);
 const summary: Summary = {};
 try {
   if (only.has('budget')) {
@@ -70,6 +74,7 @@ try {
     `\nLoad average at the end: ${load()} (other work on this machine distorts the absolute times more than the ratios).`,
   );
 } finally {
+  await client.close();
   await model.close();
   await store.close();
 }

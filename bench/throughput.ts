@@ -1,12 +1,11 @@
 // Token throughput with many streams at once: the same handler throttled and unthrottled,
 // the model at full speed in its own process, runs interleaved in alternating order. A
-// run is `streams` concurrent streams of `words` words; throughput is text parts
-// received per second of wall time.
+// run is `streams` concurrent streams of `words` words, read by the client process;
+// throughput is text parts received per second of wall time.
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './bench-context.js';
 import type { ServedHandler } from './served-handler.js';
 import { spreadOf, type Spread } from './stats.js';
-import { streamOnce } from './stream-client.js';
 
 export interface ThroughputResult {
   ratio: Spread;
@@ -22,9 +21,7 @@ export async function throughput(context: BenchContext, streams = 50, words = 1_
   const tokens = await Promise.all(Array.from({ length: streams }, () => context.token(`tp-${randomUUID()}`)));
   const prompt = `${words} words`;
   const run = async (handler: ServedHandler) => {
-    const started = performance.now();
-    const outcomes = await Promise.all(tokens.map((token) => streamOnce(handler.url, token, prompt)));
-    const seconds = (performance.now() - started) / 1000;
+    const { outcomes, seconds } = await context.client.streams(handler.url, tokens, prompt);
     await handler.idle();
     const incomplete = outcomes.filter((outcome) => !outcome.complete);
     if (incomplete.length)

@@ -6,7 +6,8 @@ import type { Account } from './account.js';
 import { afterResolution } from './account-transitions.js';
 import type { Resolution } from './settlement.js';
 
-const maxAccounts = 10_000;
+/** Accounts (and users with projected movements) kept; the least recently written go first. */
+export const maxCachedAccounts = 10_000;
 /** Movements dropped per write, so a write stays small. */
 const maxDropsPerWrite = 10;
 
@@ -20,7 +21,7 @@ export class AccountCache {
 
   remember(account: Account): void {
     this.accounts.delete(account.userId);
-    if (this.accounts.size >= maxAccounts) this.accounts.delete(this.accounts.keys().next().value!);
+    if (this.accounts.size >= maxCachedAccounts) this.accounts.delete(this.accounts.keys().next().value!);
     this.accounts.set(account.userId, account);
   }
 
@@ -33,7 +34,7 @@ export class AccountCache {
   markProjected(userId: string, movementId: string): void {
     let ids = this.projected.get(userId);
     if (!ids) {
-      if (this.projected.size >= maxAccounts) this.projected.delete(this.projected.keys().next().value!);
+      if (this.projected.size >= maxCachedAccounts) this.projected.delete(this.projected.keys().next().value!);
       ids = new Set();
       this.projected.set(userId, ids);
     }

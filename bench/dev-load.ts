@@ -37,9 +37,16 @@ const rssMb = (pid: number) =>
       .trim(),
   ) / 1024;
 
+/** The Node flags `npm run dev` runs with (the Lambda runtime's heap limits; see package.json). */
+const devNodeFlags = () => {
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts
+    .dev;
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+};
+
 async function startDev(dataDir: string) {
   // Node with tsx's loader directly (not the tsx CLI), so the pid is the dev server's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/dev.ts'], {
+  const child = spawn(process.execPath, [...devNodeFlags(), '--import', 'tsx', 'local/dev.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'inherit'],

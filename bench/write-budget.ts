@@ -159,7 +159,7 @@ export async function writeBudget(context: BenchContext): Promise<BudgetRow[]> {
     rows.push({
       label: 'warm container, 2000 words at full speed',
       counts: fast,
-      budget: `1; at most 4 per 3 × ${benchTier.reportEveryTokens} output tokens; 2`,
+      budget: `1; 1 per ${benchTier.reportEveryTokens} output tokens; 2`,
     });
 
     const slow = [await countOne(context, warm, proxy, user, '44 words at 4 tokens per second')];

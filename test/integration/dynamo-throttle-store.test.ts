@@ -3,53 +3,34 @@
 // partial batches; the sweeper finishes what a dead Lambda left, from account state
 // alone. Runs against the embedded store, or against any DynamoDB-compatible endpoint
 // given as DYNAMODB_ENDPOINT (e.g. AWS's DynamoDB Local) to catch where the two differ.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import {
-  startEmbeddedDynamo,
-  createTables,
-  localAwsCredentials,
-  type EmbeddedDynamo,
-} from '../../local/embedded-dynamodb.js';
-import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import { decideAdmission, type Admit } from '../../functions/throttle/admission.js';
 import { resolutionOf, settlementAmounts } from '../../functions/throttle/settlement.js';
 import { sweep } from '../../functions/throttle/sweeper.js';
 import { leaseGraceMs } from '../../functions/throttle/lease.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { testCatalog, testTier } from '../helpers/store-fixtures.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 import { injectFaults, type FaultInjector } from '../helpers/dynamo-faults.js';
+import { useTestStore } from '../helpers/test-store.js';
 
-const suffix = randomUUID().slice(0, 8);
-const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
-let embedded: EmbeddedDynamo | undefined;
-let fixtures: StoreFixtures;
+const local = useTestStore();
 let store: DynamoThrottleStore;
 let faults: FaultInjector;
-
-beforeAll(async () => {
-  embedded = process.env.DYNAMODB_ENDPOINT ? undefined : await startEmbeddedDynamo();
-  const endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
-  await createTables(endpoint, tables);
-  fixtures = new StoreFixtures(endpoint, tables);
-  const db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
-  faults = injectFaults(db);
-  store = new DynamoThrottleStore(db, tables);
+beforeAll(() => {
+  faults = injectFaults(local.db);
+  store = new DynamoThrottleStore(local.db, local.tables);
 });
 beforeEach(() => faults.clear());
-afterAll(async () => {
-  fixtures?.close();
-  await embedded?.close();
-});
 
 const price = testCatalog.local['local-small'];
 
 /** Admits one stream for a fresh user through the real decision and store write. */
 async function admitted(credits = 10_000, now = Date.now()) {
-  const tier = await fixtures.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, { maxTokensPerRequest: 100 }));
+  const tier = await local.fixtures.putTier(testTier(`t-${randomUUID().slice(0, 8)}`, { maxTokensPerRequest: 100 }));
   const userId = `u-${randomUUID().slice(0, 8)}`;
-  await fixtures.createAccount(userId, tier.name, credits);
+  await local.fixtures.createAccount(userId, tier.name, credits);
   const account = (await store.getAccount(userId))!;
   const decision = decideAdmission(
     account,
@@ -80,13 +61,13 @@ const settlement = (a: Awaited<ReturnType<typeof admitted>>, outputTokens: numbe
     now,
   });
 
-const charges = async (userId: string) => (await fixtures.ledger(userId)).filter((e) => e.type === 'charge');
+const charges = async (userId: string) => (await local.fixtures.ledger(userId)).filter((e) => e.type === 'charge');
 
 describe('DynamoDB store: admission write', () => {
   it('reserves once when the same write arrives twice, and answers admitted both times', async () => {
     const a = await admitted();
     expect((await store.admit(a.write)).admitted).toBe(true); // a retry of a write whose answer was lost
-    const account = await fixtures.account(a.userId);
+    const account = await local.fixtures.account(a.userId);
     expect(Object.keys(account.pending)).toEqual([a.sessionId]);
     expect(account.available).toBe(10_000 - a.write.reserve);
   });
@@ -100,7 +81,7 @@ describe('DynamoDB store: admission write', () => {
   });
 
   it('a lost answer retried by the caller admits once (no orphan reservation, no refusal)', async () => {
-    const { userId, tier } = await fixtures.userOnNewTier({ burst: 1 });
+    const { userId, tier } = await local.fixtures.userOnNewTier({ burst: 1 });
     const decision = decideAdmission(
       (await store.getAccount(userId))!,
       tier,
@@ -117,7 +98,7 @@ describe('DynamoDB store: admission write', () => {
     faults.inject('lose-response', 'UpdateItemCommand');
     await expect(store.admit(decision.write)).rejects.toThrow(/lost/);
     expect((await store.admit(decision.write)).admitted).toBe(true);
-    expect(Object.keys((await fixtures.account(userId)).pending)).toEqual([decision.write.sessionId]);
+    expect(Object.keys((await local.fixtures.account(userId)).pending)).toEqual([decision.write.sessionId]);
   });
 });
 
@@ -128,7 +109,7 @@ describe('DynamoDB store: exactly-once resolution', () => {
     expect(outcomes.filter((o) => o.outcome === 'resolved')).toHaveLength(1);
     const winner = outcomes.findIndex((o) => o.outcome === 'resolved');
     await store.project(a.userId, [settlement(a, 20 + winner).movement]);
-    const { ledger, account } = await fixtures.expectBalanced(a.userId);
+    const { ledger, account } = await local.fixtures.expectBalanced(a.userId);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(1);
     expect(account.balance).toBe(10_000 - costOf(price, 10, 20 + winner));
     expect(account.pending).toEqual({});
@@ -140,16 +121,16 @@ describe('DynamoDB store: exactly-once resolution', () => {
     await expect(store.resolve(settlement(a, 30))).rejects.toThrow(/lost/);
     expect((await store.resolve(settlement(a, 30))).outcome).toBe('already_resolved');
     await store.project(a.userId, [settlement(a, 30).movement]);
-    const { account } = await fixtures.expectBalanced(a.userId);
+    const { account } = await local.fixtures.expectBalanced(a.userId);
     expect(account.balance).toBe(10_000 - costOf(price, 10, 30));
   });
 
   it('returns unused minute tokens to the window the grant came from', async () => {
     const a = await admitted();
-    const before = await fixtures.account(a.userId);
+    const before = await local.fixtures.account(a.userId);
     expect(before.tpmTokens).toBe(a.pending.tokenGrant);
     await store.resolve(settlement(a, 5));
-    expect((await fixtures.account(a.userId)).tpmTokens).toBe(10 + 5);
+    expect((await local.fixtures.account(a.userId)).tpmTokens).toBe(10 + 5);
   });
 
   it('a partial batch still projects every item: UnprocessedItems are sent again', async () => {
@@ -160,8 +141,8 @@ describe('DynamoDB store: exactly-once resolution', () => {
     await store.project(a.userId, [resolution.movement]);
     expect(faults.sent.get('BatchWriteItemCommand')).toBe(2);
     expect(await charges(a.userId)).toHaveLength(1);
-    expect(await fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 7, charged: costOf(price, 10, 7) });
-    await fixtures.expectBalanced(a.userId);
+    expect(await local.fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 7, charged: costOf(price, 10, 7) });
+    await local.fixtures.expectBalanced(a.userId);
   });
 });
 
@@ -174,10 +155,10 @@ describe('sweeper: what dead Lambdas leave', () => {
     expect(await charges(a.userId)).toHaveLength(0); // balance != ledger until the sweeper projects
     const result = await sweep(store, testCatalog, Date.now() + 60_000);
     expect(result.projected).toBeGreaterThanOrEqual(1);
-    const { account } = await fixtures.expectBalanced(a.userId);
+    const { account } = await local.fixtures.expectBalanced(a.userId);
     expect(account.outbox).toEqual({});
     expect(account.sweepAt).toBeUndefined();
-    expect(await fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 12, endReason: 'completed' });
+    expect(await local.fixtures.session(a.sessionId)).toMatchObject({ tokensOut: 12, endReason: 'completed' });
   });
 
   it('resolves a reservation whose stream never reported, charging its prompt and first allowance', async () => {
@@ -185,10 +166,10 @@ describe('sweeper: what dead Lambdas leave', () => {
     // The Lambda died right after admission: no session record, no report, no settlement.
     expect((await sweep(store, testCatalog, Date.now())).resolved).toBe(0); // lease still valid
     await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
-    const { account } = await fixtures.expectBalanced(a.userId);
+    const { account } = await local.fixtures.expectBalanced(a.userId);
     expect(account.pending).toEqual({});
     expect(account.balance).toBe(10_000 - costOf(price, 10, a.pending.allowanceOut));
-    expect(await fixtures.session(a.sessionId)).toMatchObject({
+    expect(await local.fixtures.session(a.sessionId)).toMatchObject({
       endReason: 'lease_expired',
       usageSource: 'reported',
       tokensOut: a.pending.allowanceOut,
@@ -201,7 +182,7 @@ describe('sweeper: what dead Lambdas leave', () => {
     const leaseUntil = a.pending.leaseUntil + 1_000;
     await store.report(a.userId, a.sessionId, { leaseUntil, reportedIn: 10, reportedOut: 40, allowanceOut: 60, now });
     await sweep(store, testCatalog, leaseUntil + leaseGraceMs + 1);
-    const { account } = await fixtures.expectBalanced(a.userId);
+    const { account } = await local.fixtures.expectBalanced(a.userId);
     expect(account.balance).toBe(10_000 - Math.min(costOf(price, 10, 60), a.pending.reserved));
   });
 
@@ -216,41 +197,41 @@ describe('sweeper: what dead Lambdas leave', () => {
       now,
     });
     await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
-    expect(Object.keys((await fixtures.account(a.userId)).pending)).toEqual([a.sessionId]);
+    expect(Object.keys((await local.fixtures.account(a.userId)).pending)).toEqual([a.sessionId]);
     expect((await store.resolve(settlement(a, 3))).outcome).toBe('resolved');
   });
 
   it('a late settlement after the sweeper resolved the reservation changes nothing', async () => {
     const a = await admitted();
     await sweep(store, testCatalog, a.pending.leaseUntil + leaseGraceMs + 1);
-    const swept = await fixtures.account(a.userId);
+    const swept = await local.fixtures.account(a.userId);
     expect((await store.resolve(settlement(a, 99))).outcome).toBe('already_resolved');
-    expect((await fixtures.account(a.userId)).balance).toBe(swept.balance);
+    expect((await local.fixtures.account(a.userId)).balance).toBe(swept.balance);
     expect(await charges(a.userId)).toHaveLength(1);
   });
 });
 
 describe('DynamoDB store: grants and sign-up', () => {
   it('applies a grant once however often its key is retried, also 20 at once', async () => {
-    const { userId } = await fixtures.userOnNewTier({}, 0);
+    const { userId } = await local.fixtures.userOnNewTier({}, 0);
     const grant = { amount: 500, key: 'grant-key-1', reason: 'test', actor: 'test', forget: [] };
     const results = await Promise.all(Array.from({ length: 20 }, () => store.grant(userId, grant, Date.now())));
     expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(1);
     const applied = results.find((r) => r.outcome === 'applied')!;
     if (applied.outcome === 'applied') await store.project(userId, [applied.movement]);
-    const { account } = await fixtures.expectBalanced(userId);
+    const { account } = await local.fixtures.expectBalanced(userId);
     expect(account.balance).toBe(500);
   });
 
   it('a grant whose Lambda died before projecting reaches the ledger through the sweeper', async () => {
-    const { userId } = await fixtures.userOnNewTier({}, 0);
+    const { userId } = await local.fixtures.userOnNewTier({}, 0);
     faults.inject('crash-after', 'UpdateItemCommand');
     await expect(
       store.grant(userId, { amount: 300, key: 'grant-key-2', reason: 'test', actor: 'test', forget: [] }, Date.now()),
     ).rejects.toThrow(/crashed after/);
     faults.revive(); // the sweeper is another Lambda
     await sweep(store, testCatalog, Date.now() + 60_000);
-    const { account } = await fixtures.expectBalanced(userId);
+    const { account } = await local.fixtures.expectBalanced(userId);
     expect(account.balance).toBe(300);
   });
 
@@ -261,7 +242,7 @@ describe('DynamoDB store: grants and sign-up', () => {
     );
     expect(created.filter((c) => c.created)).toHaveLength(1);
     await store.project(userId, Object.values(created.find((c) => c.created)!.account.outbox));
-    const { account, ledger } = await fixtures.expectBalanced(userId);
+    const { account, ledger } = await local.fixtures.expectBalanced(userId);
     expect(account.balance).toBe(1_000);
     expect(ledger).toHaveLength(1);
   });

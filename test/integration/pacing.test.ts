@@ -1,39 +1,16 @@
 // Pacing instead of a cut, on a real store with time under the test's control: a tier
 // that prefers slowing to cutting keeps a stream under its tokens per minute with no error
 // part, tells the client once, and never holds the stream past its maximum duration.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import {
-  createTables,
-  localAwsCredentials,
-  startEmbeddedDynamo,
-  type EmbeddedDynamo,
-} from '../../local/embedded-dynamodb.js';
-import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import type { MonitoredPart } from '../../functions/chat/stream-gate.js';
-import { StoreFixtures } from '../helpers/store-fixtures.js';
 import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
+import { useTestStore } from '../helpers/test-store.js';
 
-const suffix = randomUUID().slice(0, 8);
-const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
-let embedded: EmbeddedDynamo | undefined;
-let fixtures: StoreFixtures;
+const local = useTestStore();
 let store: DynamoThrottleStore;
-let db: ReturnType<typeof createDocumentClient>;
-
-beforeAll(async () => {
-  embedded = process.env.DYNAMODB_ENDPOINT ? undefined : await startEmbeddedDynamo();
-  const endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
-  await createTables(endpoint, tables);
-  fixtures = new StoreFixtures(endpoint, tables);
-  db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
-  store = new DynamoThrottleStore(db, tables);
-});
-afterAll(async () => {
-  db?.destroy();
-  fixtures?.close();
-  await embedded?.close();
+beforeAll(() => {
+  store = new DynamoThrottleStore(local.db, local.tables);
 });
 
 /** Time as the test decides: sleeping moves the clock. */
@@ -49,7 +26,7 @@ function virtualTime() {
 }
 
 async function pacedStream(tierLimits: { tokensPerMinute: number; maxStreamSeconds: number }, parts: number) {
-  const { userId } = await fixtures.userOnNewTier({
+  const { userId } = await local.fixtures.userOnNewTier({
     ...tierLimits,
     maxTokensPerRequest: 1_000,
     pacing: true,
@@ -107,9 +84,9 @@ describe('pacing instead of a cut', () => {
     expect(perMinute.reduce((a, b) => a + b, 0)).toBe(150);
     expect(perMinute.length).toBeGreaterThan(2);
     expect(Math.max(...perMinute)).toBeLessThanOrEqual(60);
-    const { account } = await fixtures.expectBalanced(userId);
+    const { account } = await local.fixtures.expectBalanced(userId);
     expect(account.pending).toEqual({});
-    const [session] = await fixtures.sessions(userId);
+    const [session] = await local.fixtures.sessions(userId);
     expect(session).toMatchObject({ endReason: 'completed', tokensOut: 150 });
   });
 
@@ -118,7 +95,7 @@ describe('pacing instead of a cut', () => {
     const { userId, out } = await pacedStream({ tokensPerMinute: 60, maxStreamSeconds: 150 }, 30);
     const errors = out.flatMap((o) => (o.part.type === 'error' ? [(o.part.error as { type: string }).type] : []));
     expect(errors).toEqual(['max_duration_exceeded']);
-    const { account } = await fixtures.expectBalanced(userId);
+    const { account } = await local.fixtures.expectBalanced(userId);
     expect(account.pending).toEqual({});
   });
 });

@@ -1,21 +1,14 @@
 // A warm container's admission stays one write when its cached tier comes due: for one
 // more period the cached tier serves the admission and is read again after it, so an edit
 // applies from the next admission; a tier older than that is read before deciding.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../functions/shared/tier.js';
 import type { AdmissionWrite } from '../../functions/throttle/admission.js';
-import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import type { AdmitResult } from '../../functions/throttle/throttle-store.js';
-import {
-  createTables,
-  localAwsCredentials,
-  startEmbeddedDynamo,
-  type EmbeddedDynamo,
-} from '../../local/embedded-dynamodb.js';
-import { StoreFixtures, testTier } from '../helpers/store-fixtures.js';
+import { testTier } from '../helpers/store-fixtures.js';
 import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
+import { useTestStore } from '../helpers/test-store.js';
 
 /** The store, recording the order of tier reads and admission writes. */
 class RecordingStore extends DynamoThrottleStore {
@@ -32,31 +25,12 @@ class RecordingStore extends DynamoThrottleStore {
   }
 }
 
-const tables = {
-  tiers: `tiers-${randomUUID()}`,
-  credits: `credits-${randomUUID()}`,
-  sessions: `sessions-${randomUUID()}`,
-};
-let dynamo: EmbeddedDynamo;
-let fixtures: StoreFixtures;
-let db: ReturnType<typeof createDocumentClient>;
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await createTables(dynamo.endpoint, tables);
-  fixtures = new StoreFixtures(dynamo.endpoint, tables);
-  db = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: localAwsCredentials });
-});
-afterAll(async () => {
-  db.destroy();
-  fixtures.db.destroy();
-  await dynamo.close();
-});
+const local = useTestStore();
 
 describe('tier cache', () => {
   it('serves a due tier for one more period, reads it after the admission, and reads an older one first', async () => {
-    const { userId, tier } = await fixtures.userOnNewTier({ maxTokensPerRequest: 500 });
-    const store = new RecordingStore(db, tables);
+    const { userId, tier } = await local.fixtures.userOnNewTier({ maxTokensPerRequest: 500 });
+    const store = new RecordingStore(local.db, local.tables);
     let now = Date.now();
     const throttler = testThrottler({
       store,
@@ -74,7 +48,7 @@ describe('tier cache', () => {
     expect(await admit()).toBe(500);
     expect(store.calls).toEqual(['tier read', 'admission']);
 
-    await fixtures.putTier(testTier(tier.name, { maxTokensPerRequest: 300 }));
+    await local.fixtures.putTier(testTier(tier.name, { maxTokensPerRequest: 300 }));
     now += 1_500; // due, within one more period
     expect(await admit()).toBe(500);
     expect(store.calls).toEqual(['admission', 'tier read']);

@@ -3,20 +3,12 @@
 // the lease fresh; when answers come back slowly, reports go out further ahead, so the
 // stream still does not wait for them and still reports once per interval.
 // (Dead-stream billing bounds are in test/money/stream-bounds.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../functions/chat/stream-gate.js';
-import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import type { ReportAnswer, UsageReport } from '../../functions/throttle/throttle-store.js';
-import {
-  createTables,
-  localAwsCredentials,
-  startEmbeddedDynamo,
-  type EmbeddedDynamo,
-} from '../../local/embedded-dynamodb.js';
-import { StoreFixtures } from '../helpers/store-fixtures.js';
 import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
+import { useTestStore } from '../helpers/test-store.js';
 
 class CountingStore extends DynamoThrottleStore {
   reports = 0;
@@ -65,35 +57,16 @@ class LateAnsweringStore extends DynamoThrottleStore {
   }
 }
 
-const tables = {
-  tiers: `tiers-${randomUUID()}`,
-  credits: `credits-${randomUUID()}`,
-  sessions: `sessions-${randomUUID()}`,
-};
-let dynamo: EmbeddedDynamo;
-let fixtures: StoreFixtures;
-let db: ReturnType<typeof createDocumentClient>;
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await createTables(dynamo.endpoint, tables);
-  fixtures = new StoreFixtures(dynamo.endpoint, tables);
-  db = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: localAwsCredentials });
-});
-afterAll(async () => {
-  db.destroy();
-  fixtures.db.destroy();
-  await dynamo.close();
-});
+const local = useTestStore();
 
 describe('usage reports', () => {
   it('come about once per reportEveryTokens, ahead of need, with no timed report in between', async () => {
     const reportEveryTokens = 32;
-    const { userId, tier } = await fixtures.userOnNewTier(
+    const { userId, tier } = await local.fixtures.userOnNewTier(
       { reportEveryTokens, reportEverySeconds: 1, maxTokensPerRequest: 1_000 },
       1_000_000,
     );
-    const store = new CountingStore(db, tables);
+    const store = new CountingStore(local.db, local.tables);
     let now = Date.now();
     const throttler = testThrottler({
       store,
@@ -136,11 +109,11 @@ describe('usage reports', () => {
 
   it('go out further ahead when answers come back slowly, so the stream does not wait for them', async () => {
     const reportEveryTokens = 32;
-    const { userId, tier } = await fixtures.userOnNewTier(
+    const { userId, tier } = await local.fixtures.userOnNewTier(
       { reportEveryTokens, reportEverySeconds: 60, maxTokensPerRequest: 10_000 },
       1_000_000,
     );
-    const store = new LateAnsweringStore(db, tables);
+    const store = new LateAnsweringStore(local.db, local.tables);
     let now = Date.now();
     const throttler = testThrottler({ store, defaultTier: tier.name, tierCacheMs: 60_000, clock: () => now });
     const stream = await throttler.admit(localAdmission(userId));

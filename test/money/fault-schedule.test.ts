@@ -1,11 +1,11 @@
 // The money path under a randomized fault schedule (fast-check: seeded, shrinking,
 // reproducible with FC_SEED), against a real DynamoDB-compatible server (or
 // DYNAMODB_ENDPOINT). A short run here; `npm run soak` runs a long one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { createTables, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
-import { StoreFixtures, testTier } from '../helpers/store-fixtures.js';
+import { testTier } from '../helpers/store-fixtures.js';
+import { useTestStore } from '../helpers/test-store.js';
 import { createWorld, maxPartTokens, reportEveryTokens, stepArbitrary } from './fault-schedule.js';
 import { checkFinalInvariants, checkStepInvariants } from './invariants.js';
 
@@ -13,22 +13,7 @@ const runs = Number(process.env.FC_RUNS ?? 25);
 const seed = Number(process.env.FC_SEED ?? 20261125);
 const maxSteps = Number(process.env.FC_STEPS ?? 40);
 
-const suffix = randomUUID().slice(0, 8);
-const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
-let embedded: EmbeddedDynamo | undefined;
-let endpoint: string;
-let fixtures: StoreFixtures;
-
-beforeAll(async () => {
-  embedded = process.env.DYNAMODB_ENDPOINT ? undefined : await startEmbeddedDynamo();
-  endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
-  await createTables(endpoint, tables);
-  fixtures = new StoreFixtures(endpoint, tables);
-});
-afterAll(async () => {
-  fixtures?.close();
-  await embedded?.close();
-});
+const local = useTestStore();
 
 const limits = {
   requestsPerHour: 3_600,
@@ -47,20 +32,20 @@ describe('money under a randomized fault schedule', () => {
       fc.asyncProperty(fc.array(stepArbitrary, { minLength: 5, maxLength: maxSteps }), async (steps) => {
         const run = randomUUID().slice(0, 6);
         const tiers = [`a-${run}`, `b-${run}`];
-        await fixtures.putTier(testTier(tiers[0]!, limits));
-        await fixtures.putTier(testTier(tiers[1]!, { ...limits, burst: 3, concurrentStreams: 1 }));
+        await local.fixtures.putTier(testTier(tiers[0]!, limits));
+        await local.fixtures.putTier(testTier(tiers[1]!, { ...limits, burst: 3, concurrentStreams: 1 }));
         const users = [`u0-${run}`, `u1-${run}`];
-        for (const userId of users) await fixtures.createAccount(userId, tiers[0]!, 1_000);
-        const world = createWorld(endpoint, tables, users, tiers);
+        for (const userId of users) await local.fixtures.createAccount(userId, tiers[0]!, 1_000);
+        const world = createWorld(local.endpoint, local.tables, users, tiers);
         const seen = new Set<string>();
         try {
           for (const step of steps) {
             await world.run(step);
-            await checkStepInvariants(fixtures, world, seen);
+            await checkStepInvariants(local.fixtures, world, seen);
           }
           await world.quiesce();
-          await checkStepInvariants(fixtures, world, seen);
-          await checkFinalInvariants(fixtures, world, seen, { reportEveryTokens, maxPartTokens });
+          await checkStepInvariants(local.fixtures, world, seen);
+          await checkFinalInvariants(local.fixtures, world, seen, { reportEveryTokens, maxPartTokens });
           if (process.env.FC_STATS)
             console.log(
               'STATS',

@@ -6,24 +6,18 @@
 //   - a finished stream is charged exactly what went out; a dead one at least that and at
 //     most two report intervals (one and the report-ahead lead) plus one part more; never
 //     more than its reservation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import {
-  createTables,
-  localAwsCredentials,
-  startEmbeddedDynamo,
-  type EmbeddedDynamo,
-} from '../../local/embedded-dynamodb.js';
-import { createDocumentClient } from '../../functions/throttle/dynamo/dynamo-client.js';
 import { DynamoThrottleStore } from '../../functions/throttle/dynamo/dynamo-throttle-store.js';
 import type { StreamingThrottler } from '../../functions/throttle/streaming-throttler.js';
 import { sweep } from '../../functions/throttle/sweeper.js';
 import type { AdmittedStream, StreamPart } from '../../functions/chat/stream-gate.js';
-import { StoreFixtures, testCatalog, testTier } from '../helpers/store-fixtures.js';
+import { testCatalog, testTier } from '../helpers/store-fixtures.js';
 import { limitReasons } from '../../functions/shared/reasons.js';
 import type { SettledSession } from '../../functions/throttle/account.js';
 import { localAdmission, testThrottler } from '../helpers/test-throttler.js';
+import { useTestStore } from '../helpers/test-store.js';
 
 const streams = Number(process.env.BOUNDS_STREAMS ?? 1_000);
 const seed = Number(process.env.FC_SEED ?? 20261125);
@@ -31,12 +25,8 @@ const maxPart = 60;
 const concurrency = 25;
 const streamsPerUser = 10;
 
-const suffix = randomUUID().slice(0, 8);
-const tables = { tiers: `tiers-${suffix}`, credits: `credits-${suffix}`, sessions: `sessions-${suffix}` };
-let embedded: EmbeddedDynamo | undefined;
-let fixtures: StoreFixtures;
+const local = useTestStore();
 let store: DynamoThrottleStore;
-let db: ReturnType<typeof createDocumentClient>;
 
 // Tiers that differ in report interval and limits; all allow many streams and requests.
 const tierShapes = [
@@ -44,17 +34,12 @@ const tierShapes = [
   { reportEveryTokens: 32, maxTokensPerRequest: 400, tokensPerMinute: 1_000_000 },
   { reportEveryTokens: 100, maxTokensPerRequest: 400, tokensPerMinute: 250 },
 ] as const;
-const tierNames = tierShapes.map((_, i) => `bounds-${i}-${suffix}`);
+const tierNames = tierShapes.map((_, i) => `bounds-${i}-${randomUUID().slice(0, 8)}`);
 
 beforeAll(async () => {
-  embedded = process.env.DYNAMODB_ENDPOINT ? undefined : await startEmbeddedDynamo();
-  const endpoint = process.env.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
-  await createTables(endpoint, tables);
-  fixtures = new StoreFixtures(endpoint, tables);
-  db = createDocumentClient({ region: 'us-east-1', endpoint, credentials: localAwsCredentials });
-  store = new DynamoThrottleStore(db, tables);
+  store = new DynamoThrottleStore(local.db, local.tables);
   for (const [i, shape] of tierShapes.entries()) {
-    await fixtures.putTier(
+    await local.fixtures.putTier(
       testTier(tierNames[i]!, {
         ...shape,
         requestsPerHour: 100_000,
@@ -64,11 +49,6 @@ beforeAll(async () => {
       }),
     );
   }
-});
-afterAll(async () => {
-  db?.destroy();
-  fixtures?.close();
-  await embedded?.close();
 });
 
 interface Spec {
@@ -161,7 +141,7 @@ describe('stream bounds over 1 000 random streams', () => {
     for (let start = 0; start < users.length; start += concurrency) {
       await Promise.all(
         users.slice(start, start + concurrency).map(async ({ userId, specs: own }) => {
-          await fixtures.createAccount(userId, tierNames[own[0]!.tier]!, own[0]!.credits);
+          await local.fixtures.createAccount(userId, tierNames[own[0]!.tier]!, own[0]!.credits);
           for (const spec of own) outcomes.push(await runStream(throttler, { ...spec, tier: own[0]!.tier }, userId));
         }),
       );
@@ -175,8 +155,8 @@ describe('stream bounds over 1 000 random streams', () => {
     let cut = 0;
     const sessions = new Map<string, SettledSession>();
     for (const { userId } of users) {
-      for (const session of await fixtures.sessions(userId)) sessions.set(session.sessionId, session);
-      await fixtures.expectBalanced(userId).catch((err: Error) => failures.push(`${userId}: ${err.message}`));
+      for (const session of await local.fixtures.sessions(userId)) sessions.set(session.sessionId, session);
+      await local.fixtures.expectBalanced(userId).catch((err: Error) => failures.push(`${userId}: ${err.message}`));
     }
     for (const o of outcomes) {
       if (!o.sessionId) continue;

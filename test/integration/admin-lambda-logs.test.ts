@@ -1,24 +1,21 @@
 // Issue 12: the admin API's log lines in Lambda carry the invocation's request id
 // (`function_request_id`, as the chat stream's Powertools logs do), so an operator can go
 // from a request to its logs.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { startEmbeddedDynamo, createTables, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
 import { functionUrlEvent } from '../../local/function-url-event.js';
 import { lambdaContext } from '../../local/function-url-emulator.js';
+import { useTestStore } from '../helpers/test-store.js';
 
-let dynamo: EmbeddedDynamo;
 let handler: (event: LambdaFunctionURLEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
-const suffix = randomUUID().slice(0, 6);
+
+const local = useTestStore();
 
 beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  const tables = { tiers: `t-${suffix}`, credits: `c-${suffix}`, sessions: `s-${suffix}` };
-  await createTables(dynamo.endpoint, tables);
+  const { endpoint, tables } = local;
   Object.assign(process.env, {
     ADMIN_TRUST_IAM: 'true',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: endpoint,
     TIERS_TABLE: tables.tiers,
     CREDITS_TABLE: tables.credits,
     SESSIONS_TABLE: tables.sessions,
@@ -28,7 +25,6 @@ beforeAll(async () => {
   });
   ({ handler } = (await import('../../admin/lambda.js')) as unknown as { handler: typeof handler });
 });
-afterAll(() => dynamo.close());
 
 const operator = {
   accessKey: 'AKIA',

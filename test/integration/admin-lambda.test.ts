@@ -1,25 +1,19 @@
 // The admin API's Lambda entry (as its IAM-authenticated Function URL invokes it): the
 // caller's IAM identity is the actor; a request without one is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { startEmbeddedDynamo, createTables, type EmbeddedDynamo } from '../../local/embedded-dynamodb.js';
 import { functionUrlEvent } from '../../local/function-url-event.js';
+import { useTestStore } from '../helpers/test-store.js';
 
-let dynamo: EmbeddedDynamo;
 let handler: (event: LambdaFunctionURLEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
-const tables = {
-  tiers: `t-${randomUUID().slice(0, 6)}`,
-  credits: `c-${randomUUID().slice(0, 6)}`,
-  sessions: `s-${randomUUID().slice(0, 6)}`,
-};
+
+const local = useTestStore();
 
 beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await createTables(dynamo.endpoint, tables);
+  const { endpoint, tables } = local;
   Object.assign(process.env, {
     ADMIN_TRUST_IAM: 'true',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: endpoint,
     TIERS_TABLE: tables.tiers,
     CREDITS_TABLE: tables.credits,
     SESSIONS_TABLE: tables.sessions,
@@ -29,7 +23,6 @@ beforeAll(async () => {
   });
   ({ handler } = (await import('../../admin/lambda.js')) as unknown as { handler: typeof handler });
 });
-afterAll(() => dynamo.close());
 
 const context = { awsRequestId: 'test', functionName: 'admin' } as Context;
 function event(method: string, path: string, body?: unknown, iam?: Record<string, string>): LambdaFunctionURLEvent {

@@ -59,3 +59,16 @@ export function useTestStore(): TestStore {
     },
   };
 }
+
+/** Fixtures on the store of a stack the file started (`useLocalStack`, `useInstrumentedStack`). */
+export function useStackFixtures(stack: () => { dynamoEndpoint: string; tables: TableNames }): () => StoreFixtures {
+  let fixtures: StoreFixtures | undefined;
+  beforeAll(() => {
+    fixtures = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
+  });
+  afterAll(() => fixtures?.close());
+  return () => {
+    if (!fixtures) throw new Error('the stack fixtures are not there yet (use them in a hook or a test)');
+    return fixtures;
+  };
+}

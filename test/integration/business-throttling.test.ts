@@ -1,13 +1,14 @@
 // Business-aware throttling on the local stack: under load the lowest-priority tier is
 // shed first, an abusive pattern ends a live stream and pauses the user, and a stream is
 // warned once before it is cut, in a form both AI SDK clients' parsers accept.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat, uiBody } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
 import { admin } from '../helpers/admin-client.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { loadKey } from '../../functions/shared/keys.js';
 import type { Tier } from '../../functions/shared/tier.js';
 
@@ -22,14 +23,10 @@ const stack = useLocalStack({
     LOAD_REPORT_MS: '200',
   },
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 
 async function userOn(overrides: Partial<Tier>, credits = 1_000_000) {
-  const { userId, tier } = await store.userOnNewTier(overrides, credits);
+  const { userId, tier } = await store().userOnNewTier(overrides, credits);
   return { userId, tier, token: await stack().token(userId) };
 }
 const errorType = (text: string) => (JSON.parse(text) as { type: string }).type;
@@ -39,10 +36,10 @@ describe('load-scaled limits with priority', () => {
   async function otherContainersRun(active: number) {
     const containerId = 'simulated-container';
     if (active === 0) {
-      await store.db.send(new DeleteCommand({ TableName: stack().tables.credits, Key: loadKey(containerId) }));
+      await store().db.send(new DeleteCommand({ TableName: stack().tables.credits, Key: loadKey(containerId) }));
       return;
     }
-    await store.db.send(
+    await store().db.send(
       new PutCommand({
         TableName: stack().tables.credits,
         // Published "in the future" so it stays current for the whole test.
@@ -95,7 +92,7 @@ describe('abuse detection with a trust score', () => {
     const live = readDataStream(
       (await postChat(stack(), { token, body: legacyBody('400 words at 20 tokens per second') })).body!,
     );
-    await vi.waitFor(async () => expect(Object.keys((await store.account(userId)).pending)).toHaveLength(1));
+    await vi.waitFor(async () => expect(Object.keys((await store().account(userId)).pending)).toHaveLength(1));
     // Bursts against the one stream slot: each refusal is a signal of weight 3.
     const refusals: string[] = [];
     await vi.waitFor(
@@ -130,8 +127,8 @@ describe('abuse detection with a trust score', () => {
     const again = await postChat(stack(), { token, body: legacyBody('2 words') });
     expect(again.status).toBe(200);
     await again.text();
-    await vi.waitFor(async () => expect((await store.account(userId)).pending).toEqual({}));
-    await store.expectBalanced(userId);
+    await vi.waitFor(async () => expect((await store().account(userId)).pending).toEqual({}));
+    await store().expectBalanced(userId);
   });
 });
 

@@ -7,8 +7,9 @@ import { useLocalStack } from '../helpers/local-stack.js';
 import { admin } from '../helpers/admin-client.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
 import { startKeyedProvider, type KeyedProvider } from '../helpers/keyed-provider.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 import type { Tier } from '../../functions/shared/tier.js';
 
@@ -26,12 +27,8 @@ beforeAll(async () => {
   environment.MODEL_PROVIDERS = JSON.stringify({ deepinfra: { baseUrl: provider.url } });
 });
 const stack = useLocalStack({ sweepIntervalMs: 0, environment });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
+const store = useStackFixtures(stack);
 afterAll(async () => {
-  store?.close();
   await provider?.close();
 });
 
@@ -47,7 +44,7 @@ const putPrice = (provider: string, model: string, price: { input: number; outpu
   admin(stack(), `/models/${provider}/${encodeURIComponent(model)}`, { method: 'PUT', body: price });
 
 async function userAllowing(allowedModels: string[], overrides: Partial<Tier> = {}) {
-  const { userId } = await store.userOnNewTier({ allowedModels, ...overrides }, 1_000_000);
+  const { userId } = await store().userOnNewTier({ allowedModels, ...overrides }, 1_000_000);
   return { userId, token: await stack().token(userId) };
 }
 
@@ -55,7 +52,7 @@ async function chargedFor(userId: string, token: string, provider: string, model
   const response = await postChat(stack(), { token, provider, model, body: legacyBody('10 words') });
   expect(response.status).toBe(200);
   expect((await readDataStream(response.body!)).text).toBe('w1 w2 w3 w4 w5 w6 w7 w8 w9 w10');
-  const sessions = await store.sessions(userId);
+  const sessions = await store().sessions(userId);
   return sessions.sort((a, b) => b.settledAt - a.settledAt)[0]!;
 }
 

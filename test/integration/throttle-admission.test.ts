@@ -1,11 +1,12 @@
 // Pre-stream admission against a real DynamoDB-compatible server, through the real
 // handler: bursts, concurrency, entitlement, credits, and their refusals.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, words } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixtures.js';
+import { testCatalog, type testTier } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 
 const stack = useLocalStack({
   sweepIntervalMs: 0,
@@ -16,16 +17,12 @@ const stack = useLocalStack({
     SIGNUP_CREDITS: '0',
   },
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 
 const newUser = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 async function userOn(tierOverrides: Parameters<typeof testTier>[1], credits = 1_000_000) {
-  const { userId, tier } = await store.userOnNewTier(tierOverrides, credits);
+  const { userId, tier } = await store().userOnNewTier(tierOverrides, credits);
   return { userId, tier, token: await stack().token(userId) };
 }
 
@@ -42,8 +39,8 @@ describe('admission: request bucket', () => {
     const refused = responses.find((r) => r.status === 429)!;
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
-    await expect.poll(async () => (await store.account(userId)).pending).toEqual({});
-    await store.expectBalanced(userId);
+    await expect.poll(async () => (await store().account(userId)).pending).toEqual({});
+    await store().expectBalanced(userId);
   });
 
   it('admits all of 100 parallel requests within every limit: contention is not a limit', async () => {
@@ -55,9 +52,9 @@ describe('admission: request bucket', () => {
     await Promise.all(responses.map((r) => r.text()));
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(responses.every((r) => r.headers.get('x-ratelimit-limit') === '100')).toBe(true);
-    const { account } = await store.expectBalanced(userId);
+    const { account } = await store().expectBalanced(userId);
     expect(account.pending).toEqual({});
-    expect(await store.sessions(userId)).toHaveLength(100);
+    expect(await store().sessions(userId)).toHaveLength(100);
   });
 
   it('reports the bucket in X-RateLimit headers on admitted streams', async () => {
@@ -104,7 +101,7 @@ describe('admission: concurrency leases', () => {
     const again = await postChat(stack(), { token, body: legacyBody('1 words') });
     expect(again.status).toBe(200);
     await again.text();
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 });
 
@@ -142,7 +139,7 @@ describe('admission: entitlement and credits', () => {
         model: 'local:local-small',
       }),
     ]);
-    const [session] = await store.sessions(userId);
+    const [session] = await store().sessions(userId);
     expect(session).toMatchObject({
       model: 'local:local-small',
       requestedModel: 'local:local-large',
@@ -151,7 +148,7 @@ describe('admission: entitlement and credits', () => {
 
   it("refuses with 503 when the account's tier does not exist", async () => {
     const userId = newUser('orphan');
-    await store.createAccount(userId, 'no-such-tier', 1_000);
+    await store().createAccount(userId, 'no-such-tier', 1_000);
     const response = await postChat(stack(), { token: await stack().token(userId), body: legacyBody('1 words') });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe('tier_not_found');

@@ -1,10 +1,11 @@
 // The mid-stream monitor and settlement: each limit ends the stream with its error part,
 // and every stream, however it ended, is billed exactly once with the ledger balanced.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat, uiBody } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream, words } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { costOf } from '../../functions/throttle/pricing.js';
 import type { Tier } from '../../functions/shared/tier.js';
 import { tokensIn } from '../../local/model/model-tokens.js';
@@ -17,15 +18,11 @@ const stack = useLocalStack({
     SIGNUP_CREDITS: '0',
   },
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 const price = testCatalog.local['local-small'];
 
 async function userOn(tierOverrides: Partial<Tier>, credits = 1_000_000) {
-  const { userId } = await store.userOnNewTier(tierOverrides, credits);
+  const { userId } = await store().userOnNewTier(tierOverrides, credits);
   return { userId, token: await stack().token(userId) };
 }
 
@@ -38,7 +35,7 @@ async function awayFromMinuteEdge(): Promise<void> {
 const errorType = (errorText: string) => (JSON.parse(errorText) as { type: string }).type;
 
 async function onlySession(userId: string) {
-  const sessions = await store.sessions(userId);
+  const sessions = await store().sessions(userId);
   expect(sessions).toHaveLength(1);
   return sessions[0]!;
 }
@@ -56,7 +53,7 @@ describe('monitor: limits end the stream with their error part', () => {
       usageSource: 'provider',
     });
     expect(session.charged).toBe(costOf(price, session.tokensIn, 20));
-    const { account, charged } = await store.expectBalanced(userId);
+    const { account, charged } = await store().expectBalanced(userId);
     expect(charged).toBe(session.charged);
     expect(account.balance).toBe(1_000_000 - session.charged!);
   });
@@ -71,7 +68,7 @@ describe('monitor: limits end the stream with their error part', () => {
     expect(read.text).toBe(words(5));
     const session = await onlySession(userId);
     expect(session).toMatchObject({ endReason: 'max_tokens_exceeded', usageSource: 'estimate', tokensOut: 10 });
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 
   it('credits: a stream the balance only partly covers ends with credits_exhausted and takes no more than the balance', async () => {
@@ -82,7 +79,7 @@ describe('monitor: limits end the stream with their error part', () => {
     expect(session.endReason).toBe('credits_exhausted');
     expect(tokensIn(read.text)).toBe(session.tokensOut);
     expect(session.charged).toBeLessThanOrEqual(50);
-    const { account } = await store.expectBalanced(userId);
+    const { account } = await store().expectBalanced(userId);
     expect(account.balance).toBe(50 - session.charged!);
     expect(account.balance).toBeGreaterThanOrEqual(0);
   });
@@ -98,7 +95,7 @@ describe('monitor: limits end the stream with their error part', () => {
     expect(next.status).toBe(429);
     expect(((await next.json()) as { error: { type: string } }).error.type).toBe('tokens_per_minute_exceeded');
     expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(0);
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 
   it('maximum stream duration ends a slow stream with max_duration_exceeded', async () => {
@@ -110,7 +107,7 @@ describe('monitor: limits end the stream with their error part', () => {
     expect(read.textParts.length).toBeLessThan(99);
     const session = await onlySession(userId);
     expect(session).toMatchObject({ endReason: 'max_duration_exceeded', tokensOut: tokensIn(read.text) });
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
     await vi.waitFor(() => expect(stack().model.stats.active).toBe(0));
   });
 
@@ -128,7 +125,7 @@ describe('monitor: limits end the stream with their error part', () => {
       tokensOut: tokensIn(words(3)),
     });
     await vi.waitFor(() => expect(stack().model.stats.aborted).toBe(aborted + 1));
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 
   it('unused minute tokens go back at settlement: the next request fits the minute again', async () => {
@@ -140,8 +137,8 @@ describe('monitor: limits end the stream with their error part', () => {
       expect(response.status).toBe(200); // 3 x 50 > 90: only the refund of unused tokens lets these in
       await response.text();
     }
-    const { account } = await store.expectBalanced(userId);
-    const sessions = await store.sessions(userId);
+    const { account } = await store().expectBalanced(userId);
+    const sessions = await store().sessions(userId);
     expect(account.tpmTokens).toBe(sessions.reduce((sum, s) => sum + s.tokensIn + s.tokensOut, 0));
   });
 
@@ -150,15 +147,15 @@ describe('monitor: limits end the stream with their error part', () => {
     const response = await postChat(stack(), { token, body: uiBody('99 words at 20 tokens per second') });
     const reading = readUiStream(response.body!);
     const sessionId = await vi.waitFor(async () => {
-      const [live] = Object.keys((await store.account(userId)).pending);
+      const [live] = Object.keys((await store().account(userId)).pending);
       expect(live).toBeDefined();
       return live!;
     });
-    expect(await store.kill(userId, sessionId)).toBe(true);
+    expect(await store().kill(userId, sessionId)).toBe(true);
     const read = await reading;
     expect(read.errors.map(errorType)).toEqual(['session_terminated']);
-    expect(await store.session(sessionId)).toMatchObject({ endReason: 'session_terminated', killedBy: 'test' });
-    await store.expectBalanced(userId);
+    expect(await store().session(sessionId)).toMatchObject({ endReason: 'session_terminated', killedBy: 'test' });
+    await store().expectBalanced(userId);
   });
 });
 
@@ -176,7 +173,7 @@ describe('settlement: every ending is billed once', () => {
     });
     expect(usage.completionTokens).toBe(tokensIn(words(30)));
     expect(session.charged).toBe(costOf(price, usage.promptTokens, usage.completionTokens));
-    const { ledger } = await store.expectBalanced(userId);
+    const { ledger } = await store().expectBalanced(userId);
     expect(ledger.filter((e) => e.type === 'charge')).toEqual([
       expect.objectContaining({ sessionId: session.sessionId, amount: -session.charged! }),
     ]);
@@ -195,7 +192,7 @@ describe('settlement: every ending is billed once', () => {
     client.abort();
     const session = await vi.waitFor(
       async () => {
-        const [settled] = await store.sessions(userId);
+        const [settled] = await store().sessions(userId);
         expect(settled).toBeDefined();
         return settled!;
       },
@@ -205,7 +202,7 @@ describe('settlement: every ending is billed once', () => {
     expect(session.tokensOut).toBeGreaterThan(0);
     expect(session.tokensOut).toBeLessThan(tokensIn(words(99)));
     expect(session.charged).toBe(costOf(price, session.tokensIn, session.tokensOut));
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 
   it('a provider failure settles what streamed before it', async () => {
@@ -220,7 +217,7 @@ describe('settlement: every ending is billed once', () => {
       tokensOut: tokensIn(words(4)),
       usageSource: 'estimate',
     });
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 
   it('50 parallel streams against a small balance never overspend, and the ledger balances', async () => {
@@ -232,10 +229,10 @@ describe('settlement: every ending is billed once', () => {
     const admitted = responses.filter((r) => r.status === 200).length;
     expect(admitted).toBeGreaterThan(0);
     expect(responses.filter((r) => r.status !== 200).every((r) => r.status === 402)).toBe(true);
-    const { account, charged } = await store.expectBalanced(userId);
+    const { account, charged } = await store().expectBalanced(userId);
     expect(charged).toBeLessThanOrEqual(400);
     expect(account.balance).toBe(400 - charged);
-    const sessions = await store.sessions(userId);
+    const sessions = await store().sessions(userId);
     expect(sessions).toHaveLength(admitted);
     expect(account.pending).toEqual({});
   });

@@ -1,13 +1,14 @@
 // Tool loops end to end against the local model server's `call tool NAME {json}` knob:
 // automatic tools, confirmation in both protocols, tier gating and the step limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { UIMessage } from 'ai';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream } from '../helpers/protocol-readers.js';
 import { answerApprovals, legacyAnswer } from '../helpers/tool-answers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
 import type { Tier } from '../../functions/shared/tier.js';
 
@@ -15,16 +16,14 @@ const stack = useLocalStack({
   sweepIntervalMs: 0,
   environment: { MODEL_CATALOG: JSON.stringify(testCatalog), TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
 });
-let store: StoreFixtures;
+const store = useStackFixtures(stack);
 let notes: DynamoNotesStore;
 beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-  notes = new DynamoNotesStore(store.db, stack().tables.credits);
+  notes = new DynamoNotesStore(store().db, stack().tables.credits);
 });
-afterAll(() => store.close());
 
 async function userOn(overrides: Partial<Tier> = {}) {
-  const { userId } = await store.userOnNewTier({ features: ['tool_execution'], maxSteps: 5, ...overrides });
+  const { userId } = await store().userOnNewTier({ features: ['tool_execution'], maxSteps: 5, ...overrides });
   return { userId, token: await stack().token(userId) };
 }
 
@@ -204,9 +203,9 @@ describe('throttling applies to tools', () => {
     );
     expect(read.finishSteps).toHaveLength(2);
     expect(read.toolResults).toHaveLength(2);
-    const [session] = await store.sessions(userId);
+    const [session] = await store().sessions(userId);
     const stepUsage = read.finishSteps.reduce((sum, s) => sum + s.usage!.promptTokens, 0);
     expect(session).toMatchObject({ tokensIn: stepUsage });
-    await store.expectBalanced(userId);
+    await store().expectBalanced(userId);
   });
 });

@@ -2,13 +2,14 @@
 // sessions (found through the sparse bySettledHour index), refusals summed from hourly
 // shards, active streams sampled from the containers' load gauges, read by the admin API.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalStack } from '../helpers/local-stack.js';
 import { admin } from '../helpers/admin-client.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog, type testTier } from '../helpers/store-fixtures.js';
+import { testCatalog, type testTier } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { loadKey } from '../../functions/shared/keys.js';
 import type { HourRollup, LoadSample, UsageTotals } from '../../functions/rollup/rollup-schema.js';
 import { lambdaContext } from '../../local/function-url-emulator.js';
@@ -17,11 +18,7 @@ const stack = useLocalStack({
   sweepIntervalMs: 0,
   environment: { MODEL_CATALOG: JSON.stringify(testCatalog), TIER_CACHE_MS: '0', SIGNUP_CREDITS: '0' },
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 
 type Rollups = { hours: HourRollup[]; load: LoadSample[]; topSpenders: Array<UsageTotals & { userId: string }> };
 const rollups = async () => {
@@ -34,7 +31,7 @@ const sumOver = (body: Rollups, pick: (hour: HourRollup) => number | undefined) 
   body.hours.reduce((total, hour) => total + (pick(hour) ?? 0), 0);
 
 async function userOn(overrides: Parameters<typeof testTier>[1]) {
-  const { userId, tier } = await store.userOnNewTier(overrides, 1_000_000);
+  const { userId, tier } = await store().userOnNewTier(overrides, 1_000_000);
   return { userId, tier, token: await stack().token(userId) };
 }
 
@@ -51,20 +48,20 @@ describe('usage rollup', () => {
     await stream(alice.token, 'local-small', '10 words');
     await stream(alice.token, 'local-large', '5 words');
     await stream(bob.token, 'local-small', '3 words');
-    const sessions = [...(await store.sessions(alice.userId)), ...(await store.sessions(bob.userId))];
+    const sessions = [...(await store().sessions(alice.userId)), ...(await store().sessions(bob.userId))];
     expect(sessions).toHaveLength(3);
 
     // Projections may be written again (a retried batch, the sweeper after a slow Lambda):
     // the same record, the same key. Recomputing twice must not count anything twice.
     for (const session of sessions) {
-      const { Item } = await store.db.send(
+      const { Item } = await store().db.send(
         new GetCommand({
           TableName: stack().tables.sessions,
           Key: { sessionId: session.sessionId },
         }),
       );
       expect(Item?.settledHour).toBe(new Date(session.settledAt).toISOString().slice(0, 13));
-      await store.db.send(new PutCommand({ TableName: stack().tables.sessions, Item: Item! }));
+      await store().db.send(new PutCommand({ TableName: stack().tables.sessions, Item: Item! }));
     }
     await stack().rollup();
     const once = await rollups();
@@ -111,7 +108,7 @@ describe('usage rollup', () => {
   it("samples active streams from the containers' fresh load gauges only", async () => {
     const now = Date.now();
     const gauge = (containerId: string, active: number, at: number) =>
-      store.db.send(
+      store().db.send(
         new PutCommand({
           TableName: stack().tables.credits,
           Item: { ...loadKey(containerId), active, capacity: 10, at },

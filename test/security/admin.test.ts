@@ -4,14 +4,15 @@
 // the default tier cannot be deleted; a tier the deployment cannot run is refused with the
 // reason and the stored tier stays as it was. Asserted on status and JSON body, and on the
 // DynamoDB requests the admin API sent.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { useInstrumentedStack, type DynamoRequest } from '../helpers/instrumented-stack.js';
 import { admin, type AdminCall } from '../helpers/admin-client.js';
 import { legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { maxBalance } from '../../functions/throttle/account.js';
 import { loadConfig } from '../../functions/config.js';
 import type { Tier, tierSchema } from '../../functions/shared/tier.js';
@@ -27,11 +28,7 @@ const stack = useInstrumentedStack({
   DEFAULT_TIER: 'free',
   STREAM_TIMEOUT_SECONDS: String(streamTimeoutSeconds),
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 afterEach(() => stack().failRequests(undefined));
 
 type ErrorBody = { error: { type: string; message: string; fields?: Record<string, string> } };
@@ -316,15 +313,15 @@ describe('credit amounts keep every balance a safe integer', () => {
       error: { type: 'balance_limit', message: 'a grant of 1 would take the balance past its limit' },
     });
     // The grant's one conditional write was refused by the store: nothing changed.
-    expect((await store.account(userId)).balance).toBe(maxBalance);
-    expect(await store.ledger(userId)).toHaveLength(1);
+    expect((await store().account(userId)).balance).toBe(maxBalance);
+    expect(await store().ledger(userId)).toHaveLength(1);
     expect(writes(refused.requests).map((r) => r.command)).toEqual(['UpdateItemCommand']);
 
     // The account streams, and every admin read of it answers.
     const response = await postChat(stack(), { token: await stack().token(userId), body: legacyBody('3 words') });
     expect(response.status).toBe(200);
     expect((await readDataStream(response.body!)).text).toBe('w1 w2 w3');
-    await expect.poll(async () => (await store.sessions(userId)).length).toBe(1);
+    await expect.poll(async () => (await store().sessions(userId)).length).toBe(1);
     const account = await call<{ balance: number; available: number }>(`/users/${userId}`);
     expect(account.status).toBe(200);
     expect(account.body.balance).toBeLessThan(maxBalance);

@@ -4,12 +4,13 @@
 // JSON error before any DynamoDB or model request. System messages of both useChat
 // generations reach the model. A store failure shows the client no store text. Asserted on
 // what the client sees and on the DynamoDB and model requests the service made.
-import { afterEach, beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { useInstrumentedStack, type DynamoRequest } from '../helpers/instrumented-stack.js';
 import { chatUrl } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream } from '../helpers/protocol-readers.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { maxJsonDepth } from '../../functions/chat/chat-request.js';
 import { tokensIn } from '../../local/model/model-tokens.js';
 import type { Tier } from '../../functions/shared/tier.js';
@@ -20,11 +21,7 @@ const stack = useInstrumentedStack({
   TIER_CACHE_MS: '0',
   SIGNUP_CREDITS: '0',
 });
-let store: StoreFixtures;
-beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-});
-afterAll(() => store.close());
+const store = useStackFixtures(stack);
 afterEach(() => stack().failRequests(undefined));
 
 type ErrorBody = { error: { type: string; message: string } & Record<string, unknown> };
@@ -38,7 +35,7 @@ const roomyTier: Partial<Tier> = {
   maxTokensPerRequest: 2_000,
 };
 async function newUser(overrides: Partial<Tier> = {}) {
-  const { userId } = await store.userOnNewTier({ ...roomyTier, ...overrides }, 1_000_000_000);
+  const { userId } = await store().userOnNewTier({ ...roomyTier, ...overrides }, 1_000_000_000);
   return { userId, token: await stack().token(userId) };
 }
 
@@ -79,15 +76,15 @@ async function expectRefused(
 
 /** Streams an accepted request to its end, and waits until its session is settled (no more store work). */
 async function streamToEnd(user: { userId: string; token: string }, body: unknown, protocol?: Protocol) {
-  const settled = (await store.sessions(user.userId)).length;
+  const settled = (await store().sessions(user.userId)).length;
   const response = await send(user.token, typeof body === 'string' ? body : JSON.stringify(body), { protocol });
   expect(response.status, response.status === 200 ? '' : await response.clone().text()).toBe(200);
   const read =
     response.headers.get('x-vercel-ai-data-stream') === 'v1'
       ? await readDataStream(response.body!)
       : await readUiStream(response.body!);
-  await expect.poll(async () => (await store.sessions(user.userId)).length).toBe(settled + 1);
-  const sessions = await store.sessions(user.userId);
+  await expect.poll(async () => (await store().sessions(user.userId)).length).toBe(settled + 1);
+  const sessions = await store().sessions(user.userId);
   return { read, session: sessions.sort((a, b) => b.settledAt - a.settledAt)[0]! };
 }
 

@@ -3,7 +3,7 @@
 // tool's internal errors never reach the client. Asserted on what the client sees
 // (protocol parts, status and JSON body) and on what happened underneath (the notes
 // store, the DynamoDB requests the service sent).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { UIMessage } from 'ai';
 import { useInstrumentedStack, type DynamoRequest } from '../helpers/instrumented-stack.js';
@@ -11,7 +11,8 @@ import { chatUrl, legacyBody, postChat } from '../helpers/chat-client.js';
 import { readDataStream, readUiStream } from '../helpers/protocol-readers.js';
 import { answerApprovals, legacyAnswer } from '../helpers/tool-answers.js';
 import { LegacyChat } from '../helpers/legacy-chat-client.js';
-import { StoreFixtures, testCatalog } from '../helpers/store-fixtures.js';
+import { testCatalog } from '../helpers/store-fixtures.js';
+import { useStackFixtures } from '../helpers/test-store.js';
 import { DynamoNotesStore } from '../../functions/tools/dynamo-tool-stores.js';
 import { buildChatStreamHandler } from '../../functions/lambda/build-chat-stream.js';
 import { ConfigError, loadConfig } from '../../functions/config.js';
@@ -22,18 +23,16 @@ const stack = useInstrumentedStack({
   TIER_CACHE_MS: '0',
   SIGNUP_CREDITS: '0',
 });
-let store: StoreFixtures;
+const store = useStackFixtures(stack);
 let notes: DynamoNotesStore;
 beforeAll(() => {
-  store = new StoreFixtures(stack().dynamoEndpoint, stack().tables);
-  notes = new DynamoNotesStore(store.db, stack().tables.credits);
+  notes = new DynamoNotesStore(store().db, stack().tables.credits);
 });
-afterAll(() => store.close());
 
 const unverified = 'tool approval could not be verified';
 
 async function userOn(overrides: Partial<Tier> = {}) {
-  const { userId } = await store.userOnNewTier({ features: ['tool_execution'], maxSteps: 5, ...overrides });
+  const { userId } = await store().userOnNewTier({ features: ['tool_execution'], maxSteps: 5, ...overrides });
   return { userId, token: await stack().token(userId) };
 }
 
@@ -377,7 +376,7 @@ describe('bounded and metered', () => {
       expect(writes.map((r) => r.command)).toEqual(['UpdateItemCommand']);
       expect(String(writes[0]?.input.UpdateExpression)).toMatch(/#abuse\./);
       expect(String(writes[0]?.input.UpdateExpression)).not.toMatch(/pending/);
-      const account = await store.account(userId);
+      const account = await store().account(userId);
       expect(Object.keys(account.abuse)).toHaveLength(1);
       expect(account.pending).toEqual({});
       expect(await notes.list(userId)).toEqual([]);
